@@ -1,0 +1,27 @@
+"""The actions service app: `create_app(settings)` builds it on the database the settings name."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.actions.routes import router
+from services.actions.settings import ActionsSettings
+from services.common.app import create_service_app
+
+DESCRIPTION = """
+The Cartagena Action Plan 2010–2014 of the Anti-Personnel Mine Ban Convention: its sections, its
+67 actions (verbatim, with whom each binds), the Coordinating Committee's assessments of each
+action, and baseline indicators. Reads are public; recording an assessment needs a `committee`
+or `admin` API key (`Authorization: Bearer <key>`). Errors are `application/problem+json`.
+"""
+
+
+def create_app(settings: ActionsSettings | None = None) -> FastAPI:
+    """Build the actions app."""
+    return create_service_app(
+        settings=settings or ActionsSettings(),
+        title="Cartagena Monitor — actions",
+        description=DESCRIPTION,
+        version="0.1.0",
+        routers=[router],
+    )

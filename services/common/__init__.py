@@ -1,0 +1,1 @@
+"""Shared infrastructure of the Cartagena Monitor services: nothing domain-specific lives here."""

@@ -1,0 +1,87 @@
+"""The FastAPI app factory every service builds on: errors, limits, auth, health, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+
+from services.common.clock import Clock
+from services.common.db import create_engine, ping
+from services.common.errors import install_problem_handlers
+from services.common.keys.store import KeyStore
+from services.common.limits import BodySizeLimitMiddleware
+from services.common.observability import (
+    ReadinessCheck,
+    RequestIdMiddleware,
+    health_router,
+    instrument,
+)
+from services.common.settings import ServiceSettings
+
+StartupHook = Callable[[FastAPI], None]
+
+# Every route may answer these; declaring them keeps the OpenAPI document honest.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"description": "Request body too large (problem+json)"},
+    422: {"description": "Invalid request (problem+json with `errors`)"},
+}
+
+
+def _ping_database(request: Request) -> None:
+    ping(request.app.state.engine)
+
+
+def _ping_keys(request: Request) -> None:
+    ping(request.app.state.keys_engine)
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    version: str,
+    routers: list[APIRouter],
+    on_startup: StartupHook | None = None,
+    readiness: dict[str, ReadinessCheck] | None = None,
+) -> FastAPI:
+    """Build a service app whose engines open in the lifespan, from the settings given."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.clock = Clock(settings.clock_today)
+        app.state.engine = create_engine(settings.database_url)
+        app.state.keys_engine = create_engine(settings.keys_database_url)
+        app.state.authenticator = KeyStore(app.state.keys_engine, app.state.clock)
+        try:
+            if on_startup is not None:
+                on_startup(app)
+            yield
+        finally:
+            app.state.engine.dispose()
+            app.state.keys_engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        responses=COMMON_RESPONSES,
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added last so it runs first: even a 413 carries a request id and an access log line.
+    app.add_middleware(RequestIdMiddleware)
+    instrument(app)
+    checks = {"database": _ping_database, "keys": _ping_keys, **(readiness or {})}
+    app.include_router(health_router(checks))
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,100 @@
+"""Append-only audit log, written in the same transaction as the change it records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
+
+from services.common.observability import current_request_id
+
+JSON_DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
+SYSTEM_ACTOR = "system"
+
+
+def audit_table(metadata: MetaData) -> Table:
+    """Declare the `audit_log` table in a service's metadata."""
+    return Table(
+        "audit_log",
+        metadata,
+        Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("actor", String(64), nullable=False),
+        Column("actor_role", String(16), nullable=False),
+        Column("request_id", String(128), nullable=True),
+        Column("entity", String(64), nullable=False),
+        Column("entity_id", String(128), nullable=False),
+        Column("operation", String(16), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("before", JSON_DOCUMENT, nullable=True),
+        Column("after", JSON_DOCUMENT, nullable=True),
+        Index("ix_audit_log_entity", "entity", "entity_id", "id"),
+        Index("ix_audit_log_occurred_at", "occurred_at"),
+    )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change: an API key's public id and role, or the system itself."""
+
+    id: str
+    role: str
+
+
+SYSTEM = Actor(id=SYSTEM_ACTOR, role=SYSTEM_ACTOR)
+
+
+def record_change(
+    session: Session,
+    table: Table,
+    *,
+    actor: Actor,
+    at: datetime,
+    entity: str,
+    entity_id: str,
+    operation: str,
+    version: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Add one audit row to the session's transaction; it commits or rolls back with the change."""
+    session.execute(
+        insert(table).values(
+            occurred_at=at,
+            actor=actor.id,
+            actor_role=actor.role,
+            request_id=current_request_id(),
+            entity=entity,
+            entity_id=entity_id,
+            operation=operation,
+            version=version,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def history(session: Session, table: Table, *, entity: str, entity_id: str) -> list[dict[str, Any]]:
+    """Return the audit rows of one entity, oldest first."""
+    rows = session.execute(
+        select(table)
+        .where(table.c.entity == entity, table.c.entity_id == entity_id)
+        .order_by(table.c.id)
+    )
+    return [dict(row._mapping) for row in rows]

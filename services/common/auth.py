@@ -1,0 +1,97 @@
+"""Bearer API keys and roles: `admin`, `committee`, and `state` (bound to one ISO-3 code)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Protocol
+
+from fastapi import Depends, Request
+
+from services.common.audit import Actor
+from services.common.errors import Forbidden, Unauthorized
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COMMITTEE = "committee"
+    STATE = "state"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The holder of a valid API key."""
+
+    key_id: str
+    role: Role
+    state: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Return how this principal appears in the audit log."""
+        return Actor(id=self.key_id, role=self.role.value)
+
+
+class Authenticator(Protocol):
+    """Anything that turns a presented bearer token into a principal (or None if unknown)."""
+
+    def authenticate(self, token: str) -> Principal | None: ...
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("The Authorization header must read 'Bearer <API key>'.")
+    return token.strip()
+
+
+def optional_principal(request: Request) -> Principal | None:
+    """Return the caller's principal; anonymous callers get None, a bad key gets 401."""
+    token = _bearer_token(request)
+    if token is None:
+        return None
+    authenticator: Authenticator = request.app.state.authenticator
+    principal = authenticator.authenticate(token)
+    if principal is None:
+        raise Unauthorized("The API key is unknown or revoked.")
+    return principal
+
+
+def require_principal(
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> Principal:
+    """Demand a valid API key (every write does)."""
+    if principal is None:
+        raise Unauthorized("This request needs an API key: send 'Authorization: Bearer <key>'.")
+    return principal
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """Return a dependency that admits only the given roles."""
+    allowed = ", ".join(role.value for role in roles)
+
+    def dependency(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"This request needs a key with one of the roles: {allowed}.")
+        return principal
+
+    return dependency
+
+
+def ensure_may_write_state(principal: Principal, iso3: str) -> None:
+    """Let admins write any state's data, and a state key only its own."""
+    if principal.role is Role.ADMIN:
+        return
+    if principal.role is Role.STATE and principal.state == iso3.upper():
+        return
+    raise Forbidden(f"This key may not change the data of {iso3.upper()}.")
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
+AdminPrincipal = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+CommitteePrincipal = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.COMMITTEE))]

@@ -1,0 +1,67 @@
+"""Entity tags on single resources and the `If-Match` precondition on updates."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+from fastapi import Request, Response
+from pydantic import BaseModel
+
+from services.common.errors import PreconditionFailed, PreconditionRequired
+
+
+def etag_of(payload: bytes) -> str:
+    """Return a strong entity tag for a serialized representation."""
+    return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
+
+
+def version_etag(entity: str, key: str | int, version: int) -> str:
+    """Return a strong entity tag for a versioned record."""
+    return etag_of(f"{entity}:{key}:{version}".encode())
+
+
+def serialize(model: BaseModel | Any) -> bytes:
+    """Serialize a response model (or plain data) the way the API sends it."""
+    if isinstance(model, BaseModel):
+        return orjson.dumps(model.model_dump(mode="json"))
+    return orjson.dumps(model)
+
+
+def json_with_etag(
+    request: Request, payload: BaseModel | Any, *, etag: str | None = None
+) -> Response:
+    """Answer with the payload and its ETag, or 304 when the client's copy is current."""
+    body = serialize(payload)
+    tag = etag or etag_of(body)
+    headers = {"ETag": tag}
+    if _matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    return Response(content=body, media_type="application/json", headers=headers)
+
+
+def require_if_match(request: Request, current_etag: str) -> None:
+    """Refuse an update without `If-Match` (428) or with a stale one (412)."""
+    header = request.headers.get("if-match")
+    if header is None:
+        raise PreconditionRequired(
+            "This update needs an If-Match header carrying the ETag you last read.",
+            extra={"current_etag": current_etag},
+        )
+    if not _matches(header, current_etag, weak_ok=False):
+        raise PreconditionFailed(
+            "The resource changed since you read it; read it again and reapply your change.",
+            extra={"current_etag": current_etag},
+        )
+
+
+def _matches(header: str | None, tag: str, *, weak_ok: bool = True) -> bool:
+    if not header:
+        return False
+    candidates = [part.strip() for part in header.split(",")]
+    if "*" in candidates:
+        return True
+    if weak_ok:
+        candidates = [candidate.removeprefix("W/") for candidate in candidates]
+    return tag in candidates

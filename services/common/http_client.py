@@ -1,0 +1,104 @@
+"""Base for service-to-service HTTP clients: timeouts, retries with backoff, mapped errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import stamina
+
+from services.common.errors import NotFound, ServiceUnavailable, UpstreamError
+from services.common.observability import REQUEST_ID_HEADER, current_request_id
+
+DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+class ServiceClient:
+    """A synchronous JSON client for one remote service; subclass it per service."""
+
+    service_name = "service"
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        attempts: int = 3,
+    ) -> None:
+        self._client = httpx.Client(
+            base_url=base_url, transport=transport, timeout=timeout, follow_redirects=False
+        )
+        self._attempts = attempts
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def __enter__(self) -> ServiceClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def get_json(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
+        """GET a JSON document; 404 → NotFound, unreachable after retries → ServiceUnavailable."""
+        response = self._send("GET", path, params=params)
+        return response.json()
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._send_with_retries(method, path, **kwargs)
+        except _RetryableStatus as exc:
+            raise ServiceUnavailable(
+                f"The {self.service_name} service answered {exc.response.status_code}."
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ServiceUnavailable(
+                f"The {self.service_name} service cannot be reached ({type(exc).__name__})."
+            ) from exc
+        return _checked(response, self.service_name)
+
+    def _send_with_retries(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        for attempt in stamina.retry_context(
+            on=(httpx.TransportError, _RetryableStatus),
+            attempts=self._attempts,
+            wait_initial=0.1,
+            wait_max=2.0,
+        ):
+            with attempt:
+                response = self._client.request(
+                    method, path, headers=_forwarded_headers(), **kwargs
+                )
+                if response.status_code in RETRYABLE_STATUSES:
+                    raise _RetryableStatus(response)
+        return response
+
+
+def _forwarded_headers() -> dict[str, str]:
+    request_id = current_request_id()
+    return {REQUEST_ID_HEADER: request_id} if request_id else {}
+
+
+def _checked(response: httpx.Response, service_name: str) -> httpx.Response:
+    if response.status_code == 404:
+        raise NotFound(_detail(response) or f"Not found at the {service_name} service.")
+    if not response.is_success:
+        raise UpstreamError(
+            f"The {service_name} service answered {response.status_code}: {_detail(response)}"
+        )
+    return response
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail", ""))
+    except ValueError:
+        return ""

@@ -1,0 +1,89 @@
+"""Request body size limit, enforced before the body reaches any route."""
+
+from __future__ import annotations
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.common.errors import PROBLEM_MEDIA_TYPE, PayloadTooLarge, problem_type
+
+
+class BodySizeLimitMiddleware:
+    """Answer 413 to any request whose body exceeds `max_bytes`, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._reject(scope, send)
+            return
+        # A chunked body has no declared length: read it here, within the limit, then replay it.
+        body = await self._read_body(receive)
+        if body is None:
+            await self._reject(scope, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        body = orjson.dumps(
+            {
+                "type": problem_type(PayloadTooLarge.slug),
+                "title": PayloadTooLarge.title,
+                "status": 413,
+                "detail": f"The request body exceeds the limit of {self.max_bytes} bytes.",
+                "instance": scope["path"],
+            }
+        )
+        headers = [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        # After the body, pass through so the app still sees a client disconnect.
+        return await receive()
+
+    return replay

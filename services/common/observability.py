@@ -1,0 +1,163 @@
+"""Request ids, JSON logs, health and readiness probes, Prometheus metrics."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from prometheus_client import CollectorRegistry
+from prometheus_fastapi_instrumentator import Instrumentator
+from pythonjsonlogger.json import JsonFormatter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.common.errors import problem_response
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+access_logger = logging.getLogger("cartagena.access")
+
+
+def current_request_id() -> str | None:
+    """Return the id of the request being served, if any."""
+    return request_id_var.get()
+
+
+class RequestIdMiddleware:
+    """Adopt a caller's `X-Request-ID` (or make one), echo it, and log one line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            access_logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            candidate = str(value.decode("latin-1"))
+            return candidate if _VALID_REQUEST_ID.match(candidate) else None
+    return None
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+def configure_logging(*, level: str = "INFO", json: bool = True, service: str) -> None:
+    """Send every log record to stderr, as one JSON object per line carrying the request id."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_RequestIdFilter())
+    if json:
+        handler.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}",
+                style="{",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                static_fields={"service": service},
+            )
+        )
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # Our middleware writes the access log; uvicorn's would repeat it without the request id.
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+ReadinessCheck = Callable[[Request], None]
+
+
+def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
+    """Return `/healthz` (the process answers) and `/readyz` (each dependency answers)."""
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", summary="Liveness: the process answers")
+    def read_health() -> dict[str, str]:
+        """Answer without touching any dependency."""
+        return {"status": "ok"}
+
+    @router.get(
+        "/readyz",
+        summary="Readiness: the database and required dependencies answer",
+        responses={503: {"description": "A required dependency is unavailable"}},
+    )
+    def read_readiness(request: Request) -> Any:
+        """Run each readiness check; 503 when one fails."""
+        results = {name: _run_check(check, request) for name, check in checks.items()}
+        if all(result == "ok" for result in results.values()):
+            return {"status": "ready", "checks": results}
+        failing = ", ".join(name for name, result in results.items() if result != "ok")
+        return problem_response(
+            status=503,
+            title="Service unavailable",
+            detail=f"Not ready: {failing} unavailable.",
+            slug="service-unavailable",
+            extra={"checks": results},
+        )
+
+    return router
+
+
+def _run_check(check: ReadinessCheck, request: Request) -> str:
+    try:
+        check(request)
+    except Exception as exc:  # a probe reports any failure; it must never raise
+        return f"unavailable ({type(exc).__name__})"
+    return "ok"
+
+
+def instrument(app: FastAPI) -> CollectorRegistry:
+    """Expose Prometheus metrics at `/metrics`, in a registry of the app's own."""
+    registry = CollectorRegistry()
+    Instrumentator(
+        registry=registry,
+        excluded_handlers=["/metrics", "/healthz", "/readyz"],
+        should_group_status_codes=False,
+    ).instrument(app).expose(app, include_in_schema=False)
+    return registry

@@ -1,0 +1,69 @@
+"""Idempotent seeding: insert what is missing, correct what differs, leave the rest alone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table
+from sqlmodel import Session, SQLModel, select
+
+from services.common.audit import SYSTEM, record_change
+
+
+def sync_record(
+    session: Session,
+    record: SQLModel,
+    *,
+    natural_key: dict[str, Any],
+    audit: Table,
+    entity: str,
+    at: datetime,
+    ignore: frozenset[str] = frozenset({"id"}),
+) -> bool:
+    """Make the stored row found by `natural_key` equal `record`; return whether anything changed.
+
+    Inserts and corrections are audited as the system's, so a re-seed is visible in history and a
+    seed that finds everything in place writes nothing at all.
+    """
+    model = type(record)
+    existing = session.exec(select(model).filter_by(**natural_key)).first()
+    wanted = record.model_dump(exclude=set(ignore))
+    entity_id = ":".join(str(value) for value in natural_key.values())
+    if existing is None:
+        session.add(record)
+        session.flush()
+        _audit(session, audit, entity, entity_id, at, "seed", None, record.model_dump(mode="json"))
+        return True
+    if existing.model_dump(exclude=set(ignore)) == wanted:
+        return False
+    before = existing.model_dump(mode="json")
+    for field, value in wanted.items():
+        setattr(existing, field, value)
+    session.flush()
+    _audit(session, audit, entity, entity_id, at, "seed", before, existing.model_dump(mode="json"))
+    return True
+
+
+def _audit(
+    session: Session,
+    audit: Table,
+    entity: str,
+    entity_id: str,
+    at: datetime,
+    operation: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    record_change(
+        session,
+        audit,
+        actor=SYSTEM,
+        at=at,
+        entity=entity,
+        entity_id=entity_id,
+        operation=operation,
+        version=1,
+        before=before,
+        after=after,
+    )

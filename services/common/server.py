@@ -1,0 +1,78 @@
+"""Run a service: `migrate`, `seed`, `serve`, or all three (the default)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from services.common import migrations
+from services.common.keys.store import MIGRATIONS as KEYS_MIGRATIONS
+from services.common.observability import configure_logging
+from services.common.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceCommands:
+    """What a service plugs into the shared command line."""
+
+    name: str
+    settings: Callable[[], ServiceSettings]
+    migrations: Path
+    seed: Callable[[ServiceSettings], None]
+    create_app: Callable[[ServiceSettings], FastAPI]
+
+
+def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the steps it asks for."""
+    args = _parser(service.name).parse_args(argv)
+    settings = service.settings()
+    if args.port is not None:
+        settings = settings.model_copy(update={"port": args.port})
+    configure_logging(level=settings.log_level, json=settings.log_json, service=service.name)
+    steps = {"migrate": ("migrate",), "seed": ("seed",), "setup": ("migrate", "seed")}
+    for step in steps.get(args.command, ("migrate", "seed", "serve")):
+        _run_step(step, service, settings)
+    return 0
+
+
+def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) -> None:
+    if step == "migrate":
+        migrations.upgrade(KEYS_MIGRATIONS, settings.keys_database_url)
+        migrations.upgrade(service.migrations, settings.database_url)
+        logger.info("migrated", extra={"service": service.name})
+    elif step == "seed":
+        service.seed(settings)
+        logger.info("seeded", extra={"service": service.name})
+    elif step == "serve":
+        uvicorn.run(
+            service.create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=False,
+        )
+
+
+def _parser(name: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m services.{name}",
+        description=f"The {name} service. Without a command: migrate, seed, then serve.",
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "migrate", "seed", "setup", "serve"],
+        help="setup = migrate + seed; run (default) = setup + serve",
+    )
+    parser.add_argument("--port", type=int, help="port to listen on")
+    return parser

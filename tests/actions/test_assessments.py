@@ -1,0 +1,148 @@
+"""Committee assessments: committee or admin keys write them; history latest first, audited."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from services.actions.models import audit_log
+from services.common.db import create_engine
+from tests.actions.conftest import WritableActionsApi
+
+ASSESSMENT = {
+    "status": "some_progress",
+    "narrative": "Three States Parties reported national plans.",
+    "period": "2010-06 intersessional",
+    "assessed_on": "2010-06-01",
+}
+
+
+def assessment_audit_rows(url: str) -> list[dict]:
+    engine = create_engine(url)
+    with Session(engine) as session:
+        rows = (
+            session.execute(select(audit_log).where(audit_log.c.entity == "assessment"))
+            .mappings()
+            .all()
+        )
+    engine.dispose()
+    return [dict(row) for row in rows]
+
+
+def test_committee_records_an_assessment(writable: WritableActionsApi) -> None:
+    response = writable.client.post(
+        "/actions/14/assessments", json=ASSESSMENT, headers=writable.committee
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["action_number"] == 14
+    assert body["status"] == "some_progress"
+    assert body["recorded_by"]
+    location = response.headers["location"]
+    again = writable.client.get(location)
+    assert again.json() == body
+    assert "etag" in again.headers
+
+
+def test_history_is_latest_first_and_audited(writable: WritableActionsApi) -> None:
+    for status, day in (
+        ("off_track", "2010-05-01"),
+        ("on_track", "2010-06-01"),
+        ("some_progress", "2010-05-15"),
+    ):
+        response = writable.client.post(
+            "/actions/7/assessments",
+            json={**ASSESSMENT, "status": status, "assessed_on": day},
+            headers=writable.admin,
+        )
+        assert response.status_code == 201
+    history = writable.client.get("/actions/7/assessments").json()
+    assert history["total"] == 3
+    assert [item["status"] for item in history["items"]] == [
+        "on_track",
+        "some_progress",
+        "off_track",
+    ]
+    rows = assessment_audit_rows(writable.url)
+    assert len(rows) == 3
+    assert {row["actor_role"] for row in rows} == {"admin"}
+    assert all(row["before"] is None and row["after"]["action_number"] == 7 for row in rows)
+
+
+def test_latest_assessment_per_action(writable: WritableActionsApi) -> None:
+    post = writable.client.post
+    post(
+        "/actions/1/assessments",
+        json={**ASSESSMENT, "status": "off_track", "assessed_on": "2010-03-01"},
+        headers=writable.committee,
+    )
+    post(
+        "/actions/1/assessments",
+        json={**ASSESSMENT, "status": "on_track", "assessed_on": "2010-05-01"},
+        headers=writable.committee,
+    )
+    post(
+        "/actions/5/assessments",
+        json={**ASSESSMENT, "status": "not_assessed"},
+        headers=writable.committee,
+    )
+    latest = writable.client.get("/assessments/latest").json()
+    assert [(item["action_number"], item["status"]) for item in latest["items"]] == [
+        (1, "on_track"),
+        (5, "not_assessed"),
+    ]
+
+
+@pytest.mark.parametrize(("headers_of", "status"), [("state", 403), (None, 401)])
+def test_state_keys_and_anonymous_callers_cannot_assess(
+    writable: WritableActionsApi, headers_of, status
+) -> None:
+    headers = getattr(writable, headers_of) if headers_of else {}
+    response = writable.client.post("/actions/14/assessments", json=ASSESSMENT, headers=headers)
+    assert response.status_code == status
+    assert writable.client.get("/actions/14/assessments").json()["total"] == 0
+    assert assessment_audit_rows(writable.url) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**ASSESSMENT, "status": "excellent"},
+        {**ASSESSMENT, "assessed_on": "2010-13-01"},
+        {**ASSESSMENT, "assessed_on": "2011-01-01"},  # after the configured today (2010-06-01)
+        {**ASSESSMENT, "period": ""},
+        {**ASSESSMENT, "period": "x" * 101},
+        {**ASSESSMENT, "narrative": "x" * 20_001},
+        {**ASSESSMENT, "narrative": "nul\x00byte"},
+        {**ASSESSMENT, "recorded_by": "someone else"},
+        {**ASSESSMENT, "id": 5},
+        {key: value for key, value in ASSESSMENT.items() if key != "status"},
+    ],
+)
+def test_bad_assessments_are_422_and_write_nothing(
+    writable: WritableActionsApi, body: dict
+) -> None:
+    response = writable.client.post(
+        "/actions/14/assessments", json=body, headers=writable.committee
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert writable.client.get("/actions/14/assessments").json()["total"] == 0
+    assert assessment_audit_rows(writable.url) == []
+
+
+def test_assessing_an_unknown_action_is_404(writable: WritableActionsApi) -> None:
+    response = writable.client.post(
+        "/actions/68/assessments", json=ASSESSMENT, headers=writable.committee
+    )
+    assert response.status_code == 404
+    assert assessment_audit_rows(writable.url) == []
+
+
+def test_unknown_assessment_is_404(writable: WritableActionsApi) -> None:
+    created = writable.client.post(
+        "/actions/14/assessments", json=ASSESSMENT, headers=writable.committee
+    ).json()
+    assert writable.client.get(f"/actions/15/assessments/{created['id']}").status_code == 404
+    assert writable.client.get("/actions/14/assessments/999999").status_code == 404

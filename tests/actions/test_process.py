@@ -1,0 +1,102 @@
+"""The actions service as a real process on loopback: `python -m services.actions`, and honcho."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from services.common.http_client import ServiceClient
+from services.common.observability import request_id_var
+from services.common.settings import PROJECT_ROOT
+from tests.servers import free_port, python_module, running, stop, wait_until_up
+
+
+def service_env(tmp_path: Path, port: int) -> dict[str, str]:
+    return {
+        "ACTIONS_DATABASE_URL": f"sqlite:///{tmp_path / 'actions.db'}",
+        "KEYS_DATABASE_URL": f"sqlite:///{tmp_path / 'keys.db'}",
+        "ACTIONS_PORT": str(port),
+    }
+
+
+def test_python_m_services_actions_migrates_seeds_and_serves(tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "actions.log"
+    with running(
+        python_module("services.actions"),
+        env=service_env(tmp_path, port),
+        health_url=f"{base}/readyz",
+        log=log,
+    ):
+        body = httpx.get(f"{base}/actions", params={"limit": 100}, timeout=5).json()
+        assert body["total"] == 67
+        assert httpx.get(f"{base}/docs", timeout=5).status_code == 200
+
+        class ActionsClient(ServiceClient):
+            service_name = "actions"
+
+        token = request_id_var.set("cross-process-7")
+        try:
+            with ActionsClient(base) as client:
+                assert client.get_json("/actions/7")["number"] == 7
+        finally:
+            request_id_var.reset(token)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    served = [line for line in lines if line.get("path") == "/actions/7"]
+    assert served and served[0]["request_id"] == "cross-process-7"
+
+
+def test_port_option_overrides_the_setting(tmp_path: Path) -> None:
+    port = free_port()
+    env = service_env(tmp_path, free_port())
+    with running(
+        python_module("services.actions", "--port", str(port)),
+        env=env,
+        health_url=f"http://127.0.0.1:{port}/healthz",
+        log=tmp_path / "log",
+    ):
+        assert httpx.get(f"http://127.0.0.1:{port}/actions/1", timeout=5).status_code == 200
+
+
+def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, **service_env(tmp_path, port)}
+    setup = subprocess.run(
+        python_module("services.actions", "setup"),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert setup.returncode == 0, setup.stderr
+    honcho = str(Path(sys.executable).with_name("honcho"))
+    log = tmp_path / "honcho.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [honcho, "start", "-f", "Procfile"],
+            cwd=PROJECT_ROOT,
+            env={**env, "PATH": f"{Path(sys.executable).parent}:{env['PATH']}"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/readyz", process)
+            assert httpx.get(f"http://127.0.0.1:{port}/actions", timeout=5).json()["total"] == 67
+        finally:
+            returncode = stop(process, signal.SIGINT)
+    assert returncode is not None
+    # Every child went down with honcho: nothing answers on the port any more.
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+        still_up = True
+    except httpx.TransportError:
+        still_up = False
+    assert not still_up, log.read_text()

@@ -1,0 +1,62 @@
+"""The repository's shape: fixed top level, import contracts, no paths of any one machine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from services.common.settings import PROJECT_ROOT
+
+TOP_LEVEL = [
+    "services/common",
+    "services/actions",
+    "tests",
+    "pyproject.toml",
+    "uv.lock",
+    "Makefile",
+    "README.md",
+    ".ci/run",
+    "Procfile",
+]
+
+
+def tracked_files() -> list[Path]:
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, check=True, timeout=30
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    return [PROJECT_ROOT / name for name in listed if name]
+
+
+def test_top_level_is_in_place() -> None:
+    missing = [name for name in TOP_LEVEL if not (PROJECT_ROOT / name).exists()]
+    assert missing == []
+
+
+def test_import_contracts_hold() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_machine_specific_paths_are_committed() -> None:
+    needles = ("/work/", "/root/", "/home/", "shared/seeds", "shared/facts")
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in tracked_files()
+        if path.is_file()
+        and path.suffix in {".py", ".md", ".toml", ".txt", ".json", ".yml", ".yaml", ".cfg", ""}
+        and any(needle in path.read_text(encoding="utf-8", errors="ignore") for needle in needles)
+        and path.name != "test_layout.py"
+    ]
+    assert offenders == []
