@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from sqlmodel import Session
 
+from services.actions.catalogue import load_catalogue
 from services.actions.routes import router
 from services.actions.settings import ActionsSettings
 from services.common.app import create_service_app
@@ -16,6 +18,14 @@ or `admin` API key (`Authorization: Bearer <key>`). Errors are `application/prob
 """
 
 
+def _load_catalogue(app: FastAPI) -> None:
+    # The plan's texts change only with a seed, which runs before the service starts.
+    with Session(app.state.engine) as session:
+        app.state.catalogue = load_catalogue(
+            session, default_plan_id=app.state.settings.default_plan_id
+        )
+
+
 def create_app(settings: ActionsSettings | None = None) -> FastAPI:
     """Build the actions app."""
     return create_service_app(
@@ -24,4 +34,5 @@ def create_app(settings: ActionsSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         routers=[router],
+        on_startup=_load_catalogue,
     )

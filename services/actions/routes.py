@@ -1,4 +1,8 @@
-"""HTTP routes of the actions service; they validate, call the repository, and shape responses."""
+"""HTTP routes of the actions service; they validate, delegate, and shape responses.
+
+Plans, sections, actions and indicators come from the in-memory catalogue (`async def`, no
+database); assessments are read from and written to the database (`def`, in the threadpool).
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from services.actions import repository
+from services.actions.catalogue import Catalogue, PlanCatalogue, page_body
 from services.actions.models import (
-    Action,
     ActionPublic,
-    ActionRange,
-    ActorGroup,
     AppliesTo,
     Assessment,
     AssessmentCreate,
     AssessmentPublic,
-    Indicator,
-    IndicatorBaseline,
     IndicatorPublic,
-    Paragraph,
-    ParagraphPublic,
-    Plan,
     PlanPublic,
-    Section,
     SectionPublic,
-    SectionRef,
 )
 from services.common.auth import CommitteePrincipal
 from services.common.db import SessionDep
 from services.common.errors import Unprocessable
-from services.common.etag import json_with_etag
+from services.common.etag import serialized_with_etag, version_etag
 from services.common.pagination import Page, PageDep
 
 router = APIRouter()
@@ -46,7 +41,8 @@ WRITE_ERRORS: Responses = {
 }
 ONE_RESOURCE: Responses = {
     200: {"description": "The resource, with its ETag"},
-    304: {"description": "Not modified"},
+    304: {"description": "Not modified (the ETag in If-None-Match is current)"},
+    **NOT_FOUND,
 }
 
 ActionNumber = Annotated[int, Path(ge=1, le=10_000, description="The action's number, e.g. 42")]
@@ -56,117 +52,64 @@ PlanQuery = Annotated[
 ]
 
 
-def plan_id_of(request: Request, plan_id: str | None) -> str:
-    """Return the plan asked for, or the configured default plan."""
-    return plan_id or request.app.state.settings.default_plan_id
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
 
 
-def current_plan(request: Request, session: SessionDep, plan_id: PlanQuery = None) -> str:
-    """Resolve `plan_id` (or the default) to an existing plan's id; 404 if there is none."""
-    return repository.get_plan(session, plan_id=plan_id_of(request, plan_id)).id
+async def selected_plan(request: Request, plan_id: PlanQuery = None) -> PlanCatalogue:
+    """Resolve `plan_id` (or the default plan) in the catalogue; 404 if there is none."""
+    catalogue: Catalogue = request.app.state.catalogue
+    return catalogue.plan(plan_id)
 
 
-PlanId = Annotated[str, Depends(current_plan)]
+SelectedPlan = Annotated[PlanCatalogue, Depends(selected_plan)]
 
 
 # ---------------------------------------------------------------- plans
 
 
 @router.get("/plans", response_model=Page[PlanPublic], tags=["plans"])
-def list_plans(session: SessionDep, page: PageDep) -> Page[PlanPublic]:
-    """List the action plans."""
-    plans, total = repository.list_plans(session, page=page)
-    items = [
-        _plan_public(plan, repository.list_paragraphs(session, plan_id=plan.id)) for plan in plans
-    ]
-    return Page.of(items, total=total, params=page)
+async def list_plans(request: Request, page: PageDep) -> Response:
+    """List the action plans, most recent first."""
+    catalogue: Catalogue = request.app.state.catalogue
+    return _json(page_body([p.plan for p in catalogue.ordered_plans()], page))
 
 
-@router.get(
-    "/plans/{plan_id}",
-    response_model=PlanPublic,
-    responses={**ONE_RESOURCE, **NOT_FOUND},
-    tags=["plans"],
-)
-def read_plan(
-    request: Request, session: SessionDep, plan_id: Annotated[str, Path(max_length=64)]
-) -> Response:
+@router.get("/plans/{plan_id}", response_model=PlanPublic, responses=ONE_RESOURCE, tags=["plans"])
+async def read_plan(request: Request, plan_id: Annotated[str, Path(max_length=64)]) -> Response:
     """Read one plan with its introduction."""
-    plan = repository.get_plan(session, plan_id=plan_id)
-    return json_with_etag(
-        request, _plan_public(plan, repository.list_paragraphs(session, plan_id=plan.id))
-    )
-
-
-def _plan_public(plan: Plan, paragraphs: list[Paragraph] | Any) -> PlanPublic:
-    introduction = [_paragraph_public(p) for p in paragraphs if p.section_number is None]
-    return PlanPublic(
-        id=plan.id,
-        title=plan.title,
-        period_start=plan.period_start,
-        period_end=plan.period_end,
-        adopted_at=plan.adopted_at,
-        adopted_from=plan.adopted_from,
-        adopted_to=plan.adopted_to,
-        preamble=plan.preamble,
-        introduction=introduction,
-        source=plan.source,
-    )
-
-
-def _paragraph_public(paragraph: Paragraph) -> ParagraphPublic:
-    return ParagraphPublic(number=paragraph.number, text=paragraph.text, source=paragraph.source)
+    plan = request.app.state.catalogue.plan(plan_id).plan
+    return serialized_with_etag(request, plan.body, plan.etag)
 
 
 # ---------------------------------------------------------------- sections
 
 
 @router.get("/sections", response_model=Page[SectionPublic], responses=NOT_FOUND, tags=["sections"])
-def list_sections(session: SessionDep, plan_id: PlanId, page: PageDep) -> Page[SectionPublic]:
+async def list_sections(plan: SelectedPlan, page: PageDep) -> Response:
     """List the sections of a plan (I–VI for Cartagena) with their action ranges."""
-    sections = repository.list_sections(session, plan_id=plan_id)
-    paragraphs = repository.list_paragraphs(session, plan_id=plan_id)
-    window = sections[page.offset : page.offset + page.limit]
-    items = [_section_public(section, paragraphs) for section in window]
-    return Page.of(items, total=len(sections), params=page)
+    return _json(page_body(plan.sections, page))
 
 
 @router.get(
-    "/sections/{number}",
-    response_model=SectionPublic,
-    responses={**ONE_RESOURCE, **NOT_FOUND},
-    tags=["sections"],
+    "/sections/{number}", response_model=SectionPublic, responses=ONE_RESOURCE, tags=["sections"]
 )
-def read_section(
+async def read_section(
     request: Request,
-    session: SessionDep,
-    plan_id: PlanId,
+    plan: SelectedPlan,
     number: Annotated[str, Path(max_length=8, description="Roman numeral, e.g. III")],
 ) -> Response:
     """Read one section of a plan."""
-    section = repository.get_section(session, plan_id=plan_id, number=number)
-    paragraphs = repository.list_paragraphs(session, plan_id=plan_id)
-    return json_with_etag(request, _section_public(section, paragraphs))
-
-
-def _section_public(section: Section, paragraphs: Any) -> SectionPublic:
-    return SectionPublic(
-        number=section.number,
-        plan_id=section.plan_id,
-        title=section.title,
-        actions=ActionRange(first=section.first_action, last=section.last_action),
-        paragraphs=[_paragraph_public(p) for p in paragraphs if p.section_number == section.number],
-        source=section.source,
-    )
+    section = plan.section(number)
+    return serialized_with_etag(request, section.body, section.etag)
 
 
 # ---------------------------------------------------------------- actions
 
 
 @router.get("/actions", response_model=Page[ActionPublic], responses=NOT_FOUND, tags=["actions"])
-def list_actions(
-    session: SessionDep,
-    plan_id: PlanId,
+async def list_actions(
+    plan: SelectedPlan,
     page: PageDep,
     section: Annotated[
         str | None, Query(max_length=8, description="Section number, e.g. III")
@@ -175,45 +118,18 @@ def list_actions(
     q: Annotated[
         str | None, Query(max_length=200, description="Words the text must contain")
     ] = None,
-) -> Page[ActionPublic]:
+) -> Response:
     """List actions, filtered by section, by whom they bind, or by words in their text."""
-    if section is not None:
-        repository.get_section(session, plan_id=plan_id, number=section)
-    rows, total = repository.list_actions(
-        session,
-        plan_id=plan_id,
-        section=section,
-        applies_to=applies_to.value if applies_to else None,
-        q=q,
-        page=page,
-    )
-    return Page.of([_action_public(a, s) for a, s in rows], total=total, params=page)
+    return _json(page_body(plan.find_actions(section=section, applies_to=applies_to, q=q), page))
 
 
 @router.get(
-    "/actions/{number}",
-    response_model=ActionPublic,
-    responses={**ONE_RESOURCE, **NOT_FOUND},
-    tags=["actions"],
+    "/actions/{number}", response_model=ActionPublic, responses=ONE_RESOURCE, tags=["actions"]
 )
-def read_action(
-    request: Request, session: SessionDep, plan_id: PlanId, number: ActionNumber
-) -> Response:
+async def read_action(request: Request, plan: SelectedPlan, number: ActionNumber) -> Response:
     """Read one action: its verbatim text, section, and whom it binds."""
-    action, section = repository.get_action(session, plan_id=plan_id, number=number)
-    return json_with_etag(request, _action_public(action, section))
-
-
-def _action_public(action: Action, section: Section) -> ActionPublic:
-    return ActionPublic(
-        number=action.number,
-        plan_id=action.plan_id,
-        section=SectionRef(number=section.number, title=section.title),
-        subheading=action.subheading,
-        actor_group=ActorGroup(text=action.actor_text, applies_to=AppliesTo(action.applies_to)),
-        text=action.text,
-        source=action.source,
-    )
+    document = plan.action(number).document
+    return serialized_with_etag(request, document.body, document.etag)
 
 
 # ---------------------------------------------------------------- assessments
@@ -226,12 +142,13 @@ def _action_public(action: Action, section: Section) -> ActionPublic:
     tags=["assessments"],
 )
 def list_action_assessments(
-    session: SessionDep, plan_id: PlanId, number: ActionNumber, page: PageDep
+    session: SessionDep, plan: SelectedPlan, number: ActionNumber, page: PageDep
 ) -> Page[AssessmentPublic]:
     """List the committee's assessments of an action, latest first."""
-    action, _ = repository.get_action(session, plan_id=plan_id, number=number)
-    rows, total = repository.list_assessments(session, action=action, page=page)
-    return Page.of([_assessment_public(a, action) for a in rows], total=total, params=page)
+    action = plan.action(number)
+    rows, total = repository.list_assessments(session, action_id=action.row_id, page=page)
+    items = [_assessment_public(a, number, plan.plan.model.id) for a in rows]
+    return Page.of(items, total=total, params=page)
 
 
 @router.post(
@@ -246,7 +163,7 @@ def create_assessment(
     response: Response,
     session: SessionDep,
     principal: CommitteePrincipal,
-    plan_id: PlanId,
+    plan: SelectedPlan,
     number: ActionNumber,
     body: AssessmentCreate,
 ) -> AssessmentPublic:
@@ -254,33 +171,46 @@ def create_assessment(
     clock = request.app.state.clock
     if body.assessed_on > clock.today():
         raise Unprocessable(f"assessed_on ({body.assessed_on}) is after today ({clock.today()}).")
-    action, _ = repository.get_action(session, plan_id=plan_id, number=number)
+    action = plan.action(number)
     assessment = repository.create_assessment(
-        session, action=action, data=body, actor=principal.actor, at=clock.now()
+        session,
+        action_id=action.row_id,
+        action_number=number,
+        data=body,
+        actor=principal.actor,
+        at=clock.now(),
     )
+    plan_id = plan.plan.model.id
     response.headers["Location"] = (
         f"/actions/{number}/assessments/{assessment.id}?plan_id={plan_id}"
     )
-    return _assessment_public(assessment, action)
+    return _assessment_public(assessment, number, plan_id)
 
 
 @router.get(
     "/actions/{number}/assessments/{assessment_id}",
     response_model=AssessmentPublic,
-    responses={**ONE_RESOURCE, **NOT_FOUND},
+    responses=ONE_RESOURCE,
     tags=["assessments"],
 )
 def read_assessment(
     request: Request,
     session: SessionDep,
-    plan_id: PlanId,
+    plan: SelectedPlan,
     number: ActionNumber,
     assessment_id: Annotated[int, Path(ge=1, le=2**62)],
 ) -> Response:
     """Read one assessment."""
-    action, _ = repository.get_action(session, plan_id=plan_id, number=number)
-    assessment = repository.get_assessment(session, action=action, assessment_id=assessment_id)
-    return json_with_etag(request, _assessment_public(assessment, action))
+    assessment = repository.get_assessment(
+        session,
+        action_id=plan.action(number).row_id,
+        action_number=number,
+        assessment_id=assessment_id,
+    )
+    document = _assessment_public(assessment, number, plan.plan.model.id)
+    # Assessments are never changed once recorded: the id alone identifies the representation.
+    etag = version_etag("assessment", document.id, 1)
+    return serialized_with_etag(request, document.model_dump_json().encode(), etag)
 
 
 @router.get(
@@ -290,20 +220,18 @@ def read_assessment(
     tags=["assessments"],
 )
 def list_latest_assessments(
-    session: SessionDep, plan_id: PlanId, page: PageDep
+    session: SessionDep, plan: SelectedPlan, page: PageDep
 ) -> Page[AssessmentPublic]:
     """List the latest assessment of every assessed action of a plan, by action number."""
+    plan_id = plan.plan.model.id
     rows = repository.latest_assessments(session, plan_id=plan_id)
     window = rows[page.offset : page.offset + page.limit]
-    items = [_assessment_from(a, number, plan_id) for a, number in window]
-    return Page.of(items, total=len(rows), params=page)
+    return Page.of(
+        [_assessment_public(a, n, plan_id) for a, n in window], total=len(rows), params=page
+    )
 
 
-def _assessment_public(assessment: Assessment, action: Action) -> AssessmentPublic:
-    return _assessment_from(assessment, action.number, action.plan_id)
-
-
-def _assessment_from(assessment: Assessment, number: int, plan_id: str) -> AssessmentPublic:
+def _assessment_public(assessment: Assessment, number: int, plan_id: str) -> AssessmentPublic:
     assert assessment.id is not None
     return AssessmentPublic(
         id=assessment.id,
@@ -324,49 +252,27 @@ def _assessment_from(assessment: Assessment, number: int, plan_id: str) -> Asses
 @router.get(
     "/indicators", response_model=Page[IndicatorPublic], responses=NOT_FOUND, tags=["indicators"]
 )
-def list_indicators(
-    session: SessionDep,
-    plan_id: PlanId,
+async def list_indicators(
+    plan: SelectedPlan,
     page: PageDep,
     aim: Annotated[str | None, Query(max_length=32, description="e.g. clearance")] = None,
     action: Annotated[
         int | None, Query(ge=1, le=10_000, description="Only indicators of this action")
     ] = None,
-) -> Page[IndicatorPublic]:
+) -> Response:
     """List indicators with their baselines and the actions they measure."""
-    rows, total = repository.list_indicators(
-        session, plan_id=plan_id, aim=aim, action=action, page=page
-    )
-    return Page.of([_indicator_public(i, numbers) for i, numbers in rows], total=total, params=page)
+    return _json(page_body(plan.find_indicators(aim=aim, action=action), page))
 
 
 @router.get(
     "/indicators/{indicator_id}",
     response_model=IndicatorPublic,
-    responses={**ONE_RESOURCE, **NOT_FOUND},
+    responses=ONE_RESOURCE,
     tags=["indicators"],
 )
-def read_indicator(
-    request: Request, session: SessionDep, indicator_id: Annotated[str, Path(max_length=64)]
+async def read_indicator(
+    request: Request, plan: SelectedPlan, indicator_id: Annotated[str, Path(max_length=64)]
 ) -> Response:
     """Read one indicator."""
-    indicator, numbers = repository.get_indicator(session, indicator_id=indicator_id)
-    return json_with_etag(request, _indicator_public(indicator, numbers))
-
-
-def _indicator_public(indicator: Indicator, numbers: list[int]) -> IndicatorPublic:
-    return IndicatorPublic(
-        id=indicator.id,
-        plan_id=indicator.plan_id,
-        aim=indicator.aim,
-        title=indicator.title,
-        unit=indicator.unit,
-        actions=numbers,
-        baseline=IndicatorBaseline(
-            value=indicator.baseline_value,
-            qualifier=indicator.baseline_qualifier,
-            of=indicator.baseline_of,
-            period=indicator.baseline_period,
-            source=indicator.source,
-        ),
-    )
+    indicator = plan.indicator(indicator_id)
+    return serialized_with_etag(request, indicator.body, indicator.etag)

@@ -71,6 +71,8 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
+        # Metrics are Prometheus's (/metrics); FastAPI's OpenTelemetry hooks would only cost time.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         docs_url="/docs" if settings.docs_enabled else None,
         redoc_url="/redoc" if settings.docs_enabled else None,
         openapi_url="/openapi.json" if settings.docs_enabled else None,

@@ -56,10 +56,10 @@ def create_engine(url: str, *, echo: bool = False) -> Engine:
 def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    # No pre-ping: a SQLite file cannot drop the connection the way a server can.
     engine = sa_create_engine(
         url,
         echo=echo,
-        pool_pre_ping=True,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     )
     event.listen(engine, "connect", _configure_sqlite_connection)

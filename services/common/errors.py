@@ -155,13 +155,21 @@ def _summarize(errors: list[dict[str, Any]]) -> str:
     return f"{where}: {first['msg']}{more}"
 
 
+_HTTP_PROBLEMS = {
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: (PayloadTooLarge.slug, PayloadTooLarge.title),
+}
+
+
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+    slug, title = _HTTP_PROBLEMS.get(exc.status_code, ("http-error", "HTTP error"))
     detail = exc.detail if isinstance(exc.detail, str) else title
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"There is no resource at {request.url.path}."
+    if exc.status_code == 413:
+        detail = "The request body exceeds this service's size limit."
     return problem_response(
         status=exc.status_code,
         title=title,

@@ -34,9 +34,13 @@ def json_with_etag(
 ) -> Response:
     """Answer with the payload and its ETag, or 304 when the client's copy is current."""
     body = serialize(payload)
-    tag = etag or etag_of(body)
-    headers = {"ETag": tag}
-    if _matches(request.headers.get("if-none-match"), tag):
+    return serialized_with_etag(request, body, etag or etag_of(body))
+
+
+def serialized_with_etag(request: Request, body: bytes, etag: str) -> Response:
+    """Answer with an already serialized JSON document, or 304 when the client's copy is current."""
+    headers = {"ETag": etag}
+    if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(content=body, media_type="application/json", headers=headers)
 

@@ -1,4 +1,9 @@
-"""Request body size limit, enforced before the body reaches any route."""
+"""Request body size limit, enforced before the body reaches any route.
+
+Starlette's own RequestBodyLimitMiddleware (FastAPI's `max_body_size`) answers a declared
+oversized body with a plain-text 413 that no exception handler can reshape; this one answers
+every 413 as problem+json, like every other error of the services.
+"""
 
 from __future__ import annotations
 

@@ -22,13 +22,16 @@ class PageParams:
     offset: int = 0
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1–{MAX_LIMIT}).")
     ] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
 ) -> PageParams:
-    """Read `limit` and `offset`; a limit above the maximum is refused (422), not capped."""
+    """Read `limit` and `offset`; a limit above the maximum is refused (422), not capped.
+
+    `async` only so that FastAPI does not send this arithmetic to its threadpool.
+    """
     return PageParams(limit=limit, offset=offset)
 
 

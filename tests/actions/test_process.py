@@ -14,7 +14,7 @@ import httpx
 from services.common.http_client import ServiceClient
 from services.common.observability import request_id_var
 from services.common.settings import PROJECT_ROOT
-from tests.servers import free_port, python_module, running, stop, wait_until_up
+from tools.processes import free_port, python_module, running, stop, wait_until_up
 
 
 def service_env(tmp_path: Path, port: int) -> dict[str, str]:

@@ -23,7 +23,6 @@ def test_sqlite_pragmas(tmp_path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
-    assert engine.pool._pre_ping
     engine.dispose()
 
 

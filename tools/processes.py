@@ -1,4 +1,4 @@
-"""Real processes on loopback for tests: start them, wait until they answer, stop them by pid."""
+"""Real processes on loopback for tests and benchmarks: start them, wait, stop them by pid."""
 
 from __future__ import annotations
 
