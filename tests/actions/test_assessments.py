@@ -146,3 +146,23 @@ def test_unknown_assessment_is_404(writable: WritableActionsApi) -> None:
     ).json()
     assert writable.client.get(f"/actions/15/assessments/{created['id']}").status_code == 404
     assert writable.client.get("/actions/14/assessments/999999").status_code == 404
+
+
+def test_malformed_json_is_422(writable: WritableActionsApi) -> None:
+    response = writable.client.post(
+        "/actions/14/assessments",
+        content=b'{"status": "on_track",',
+        headers={**writable.committee, "content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["type"] == "json_invalid"
+
+
+def test_body_over_one_mebibyte_is_413(writable: WritableActionsApi) -> None:
+    body = {**ASSESSMENT, "narrative": "x" * (1024 * 1024 + 1)}
+    response = writable.client.post(
+        "/actions/14/assessments", json=body, headers=writable.committee
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert assessment_audit_rows(writable.url) == []
