@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from services.actions.settings import ActionsSettings
+from services.parties.settings import PartiesSettings
 
 
 def main() -> None:
     """Print one line per service."""
-    actions = ActionsSettings()
+    actions, parties = ActionsSettings(), PartiesSettings()
     print("Cartagena Monitor is starting:")
     print(f"  actions API  http://{actions.host}:{actions.port}/actions   (docs: /docs)")
+    print(f"  parties API  http://{parties.host}:{parties.port}/states    (docs: /docs)")
     print("Press Ctrl-C to stop everything.")
 
 

@@ -47,6 +47,7 @@ def create_service_app(
     routers: list[APIRouter],
     on_startup: StartupHook | None = None,
     readiness: dict[str, ReadinessCheck] | None = None,
+    dependencies: dict[str, ReadinessCheck] | None = None,
 ) -> FastAPI:
     """Build a service app whose engines open in the lifespan, from the settings given."""
 
@@ -83,7 +84,7 @@ def create_service_app(
     app.add_middleware(RequestIdMiddleware)
     instrument(app)
     checks = {"database": _ping_database, "keys": _ping_keys, **(readiness or {})}
-    app.include_router(health_router(checks))
+    app.include_router(health_router(checks, dependencies))
     for router in routers:
         app.include_router(router)
     return app

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import declared_attr, registry
 from sqlmodel import Session
 
 # Stable constraint names make migrations reviewable and portable between SQLite and PostgreSQL.
@@ -25,6 +25,18 @@ NAMING_CONVENTION = {
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Versioned:
+    """Mixin for tables with a `version` column: optimistic concurrency at the database.
+
+    SQLAlchemy bumps `version` on every UPDATE and adds `WHERE version = <read>`; a writer whose
+    row changed underneath it gets StaleDataError (answered 412) instead of overwriting.
+    """
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a declared attribute takes the class
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 def new_registry() -> registry:

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -203,6 +204,16 @@ def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _stale_data(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        status=412,
+        title=PreconditionFailed.title,
+        detail="Another update of this record was committed first; read it again and reapply.",
+        slug=PreconditionFailed.slug,
+        instance=request.url.path,
+    )
+
+
 def _data_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         status=422,
@@ -239,5 +250,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(StaleDataError, _stale_data)
     app.add_exception_handler(DBAPIError, _dbapi_error)
     app.add_exception_handler(Exception, _internal_error)

@@ -113,8 +113,15 @@ def configure_logging(*, level: str = "INFO", json: bool = True, service: str) -
 ReadinessCheck = Callable[[Request], None]
 
 
-def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
-    """Return `/healthz` (the process answers) and `/readyz` (each dependency answers)."""
+def health_router(
+    checks: dict[str, ReadinessCheck], dependencies: dict[str, ReadinessCheck] | None = None
+) -> APIRouter:
+    """Return `/healthz` (the process answers) and `/readyz` (what it needs answers).
+
+    `checks` must pass for the service to be ready; `dependencies` (other services it can live
+    without for a while) are reported, and make the status "degraded", but never a 503: taking
+    this service out of rotation because another one is down would only spread the outage.
+    """
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="Liveness: the process answers")
@@ -130,8 +137,16 @@ def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
     def read_readiness(request: Request) -> Any:
         """Run each readiness check; 503 when one fails."""
         results = {name: _run_check(check, request) for name, check in checks.items()}
+        reported = {
+            name: _run_check(check, request) for name, check in (dependencies or {}).items()
+        }
         if all(result == "ok" for result in results.values()):
-            return {"status": "ready", "checks": results}
+            degraded = any(result != "ok" for result in reported.values())
+            return {
+                "status": "degraded" if degraded else "ready",
+                "checks": results,
+                **({"dependencies": reported} if dependencies else {}),
+            }
         failing = ", ".join(name for name, result in results.items() if result != "ok")
         return problem_response(
             status=503,

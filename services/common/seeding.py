@@ -20,11 +20,13 @@ def sync_record(
     entity: str,
     at: datetime,
     ignore: frozenset[str] = frozenset({"id"}),
+    correct: bool = True,
 ) -> bool:
     """Make the stored row found by `natural_key` equal `record`; return whether anything changed.
 
     Inserts and corrections are audited as the system's, so a re-seed is visible in history and a
-    seed that finds everything in place writes nothing at all.
+    seed that finds everything in place writes nothing at all. With `correct=False` an existing
+    row is left as it is: records that users change through the API are only ever inserted.
     """
     model = type(record)
     existing = session.exec(select(model).filter_by(**natural_key)).first()
@@ -35,7 +37,7 @@ def sync_record(
         session.flush()
         _audit(session, audit, entity, entity_id, at, "seed", None, record.model_dump(mode="json"))
         return True
-    if existing.model_dump(exclude=set(ignore)) == wanted:
+    if not correct or existing.model_dump(exclude=set(ignore)) == wanted:
         return False
     before = existing.model_dump(mode="json")
     for field, value in wanted.items():

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
 from services.common.http_client import ServiceClient
 from services.common.observability import request_id_var
-from services.common.settings import PROJECT_ROOT
-from tools.processes import free_port, python_module, running, stop, wait_until_up
+from tools.processes import free_port, python_module, running
 
 
 def service_env(tmp_path: Path, port: int) -> dict[str, str]:
@@ -63,40 +58,3 @@ def test_port_option_overrides_the_setting(tmp_path: Path) -> None:
         log=tmp_path / "log",
     ):
         assert httpx.get(f"http://127.0.0.1:{port}/actions/1", timeout=5).status_code == 200
-
-
-def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
-    port = free_port()
-    env = {**os.environ, **service_env(tmp_path, port)}
-    setup = subprocess.run(
-        python_module("services.actions", "setup"),
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert setup.returncode == 0, setup.stderr
-    honcho = str(Path(sys.executable).with_name("honcho"))
-    log = tmp_path / "honcho.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [honcho, "start", "-f", "Procfile"],
-            cwd=PROJECT_ROOT,
-            env={**env, "PATH": f"{Path(sys.executable).parent}:{env['PATH']}"},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_up(f"http://127.0.0.1:{port}/readyz", process)
-            assert httpx.get(f"http://127.0.0.1:{port}/actions", timeout=5).json()["total"] == 67
-        finally:
-            returncode = stop(process, signal.SIGINT)
-    assert returncode is not None
-    # Every child went down with honcho: nothing answers on the port any more.
-    try:
-        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-        still_up = True
-    except httpx.TransportError:
-        still_up = False
-    assert not still_up, log.read_text()

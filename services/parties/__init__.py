@@ -1,0 +1,1 @@
+"""The parties service: the 195 states, each party's obligations, deadlines and commitments."""

@@ -1,0 +1,66 @@
+"""The parties service app: `create_app(settings)` builds it on the database the settings name."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI, Request
+
+from services.common.app import create_service_app
+from services.parties.catalogue import ActionCatalogue
+from services.parties.clients import ActionsClient
+from services.parties.routes import router
+from services.parties.settings import PartiesSettings
+from services.parties.views import Rules
+
+DESCRIPTION = """
+The 195 states of early 2010 — 156 States Parties and 39 that were not party —, each party's
+obligations (Articles 3, 4, 5, 7, 9 and victim assistance), its treaty deadlines with their
+status, and its commitments on each action of the Cartagena Action Plan that binds it.
+Reads are public. A `state` key writes its own party's data and nothing else; `admin` keys
+write any. Updates need `If-Match` with the ETag last read. `as_of=YYYY-MM-DD` replays the
+records to the end of that day. Errors are `application/problem+json`.
+"""
+
+
+def _start(app: FastAPI) -> None:
+    settings: PartiesSettings = app.state.settings
+    app.state.rules = Rules(
+        due_soon_days=settings.due_soon_days, records_begin=settings.records_begin
+    )
+    app.state.catalogue = ActionCatalogue(
+        engine=app.state.engine,
+        client=lambda: ActionsClient(
+            settings.actions_url, timeout=_timeout(settings), transport=app.state.actions_transport
+        ),
+        ttl_seconds=settings.catalogue_ttl_seconds,
+        now=app.state.clock.now,
+    )
+    # The service starts even when the actions service is down; /readyz says so.
+    app.state.catalogue.load()
+
+
+def _timeout(settings: PartiesSettings) -> httpx.Timeout:
+    return httpx.Timeout(
+        settings.actions_timeout_seconds, connect=min(2.0, settings.actions_timeout_seconds)
+    )
+
+
+def _actions_reachable(request: Request) -> None:
+    request.app.state.catalogue.readiness()
+
+
+def create_app(
+    settings: PartiesSettings | None = None, *, actions_transport: httpx.BaseTransport | None = None
+) -> FastAPI:
+    """Build the parties app; tests may route its calls to the actions service in-process."""
+    app = create_service_app(
+        settings=settings or PartiesSettings(),
+        title="Cartagena Monitor — parties",
+        description=DESCRIPTION,
+        version="0.1.0",
+        routers=[router],
+        on_startup=_start,
+        dependencies={"actions": _actions_reachable},
+    )
+    app.state.actions_transport = actions_transport
+    return app

@@ -1,0 +1,209 @@
+"""Tables of the parties service.
+
+Current state lives in `states`, `obligations`, `commitments` and `extension_requests`; every
+change to them is also written to the append-only `audit_log` (who, when, before, after), and
+commitments keep typed versions in `commitment_versions` so that progress can be replayed as of
+any day. Extensions granted, Article 7 reports and Convention-wide figures are append-only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from services.common.audit import audit_table
+from services.common.db import Versioned, new_registry
+
+registry = new_registry()
+metadata = registry.metadata
+
+
+class PartiesTable(SQLModel, registry=registry):
+    """Base of the parties service's tables (their own metadata, their own migrations)."""
+
+
+audit_log = audit_table(metadata)
+
+
+class State(PartiesTable, Versioned, table=True):
+    __tablename__ = "states"
+
+    iso3: str = Field(primary_key=True, max_length=3)
+    name: str = Field(max_length=100)
+    name_in_seed: str | None = Field(default=None, max_length=100)
+    status: str = Field(max_length=16, index=True)
+    deposit_date: date | None = None
+    entry_into_force: date | None = None
+    membership_source: str
+    membership_verified: bool
+    un_region: str = Field(max_length=32)
+    un_subregion: str = Field(max_length=64)
+    sub_saharan_africa: bool
+    eu_member_2010: bool
+    cis_member_2010: bool
+    un_member_2010: bool
+    region_source: str
+    version: int = 1
+
+
+class Obligations(PartiesTable, Versioned, table=True):
+    """What one State Party owes under Articles 3, 4, 5, 7 and 9 and for victim assistance."""
+
+    __tablename__ = "obligations"
+
+    iso3: str = Field(primary_key=True, foreign_key="states.iso3", max_length=3)
+    # Article 3: mines retained for training; None until reported.
+    mines_retained: int | None = None
+    mines_retained_source: str | None = None
+    # Article 4: "destroying", "completed", "no_stockpiles" (the seed's 152), or "not_reported"
+    # (a party that joined since and has not yet said what it holds).
+    article4_status: str = Field(max_length=16)
+    article4_completed_on: date | None = None
+    mines_destroyed: int | None = None
+    article4_source: str
+    # Article 5: the 54 that reported mined areas.
+    article5_applies: bool = False
+    article5_completed: bool = False
+    article5_completed_on: date | None = None
+    area_released_m2: int | None = None
+    article5_source: str | None = None
+    # Victim assistance: the 26 with significant numbers of survivors.
+    significant_survivors: bool = False
+    victim_assistance_source: str | None = None
+    # Article 7: the initial report; annual reports are rows of `article7_reports`.
+    article7_initial_submitted: bool = True
+    article7_initial_submitted_on: date | None = None
+    article7_initial_source: str
+    # Article 9: "legislation_adopted", "existing_law_sufficient", "not_indicated", or None
+    # where no source names the party (the seed gives only counts).
+    article9_status: str | None = Field(default=None, max_length=32)
+    article9_source: str | None = None
+    # Declared by the party itself: no record can decide these.
+    in_a_position_to_assist: bool | None = None
+    needs_article5_extension: bool | None = None
+    version: int = 1
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+
+
+class Article5Extension(PartiesTable, table=True):
+    """An extension of an Article 5 deadline, as granted (append-only)."""
+
+    __tablename__ = "article5_extensions"
+    __table_args__ = (UniqueConstraint("iso3", "extended_deadline"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    iso3: str = Field(foreign_key="states.iso3", max_length=3, index=True)
+    original_deadline: date
+    extended_deadline: date
+    granted_at: str = Field(max_length=200)
+    granted_on: date
+    source: str
+    verified: bool
+    request_id: int | None = Field(default=None, foreign_key="extension_requests.id")
+    recorded_at: datetime
+
+
+class ExtensionRequest(PartiesTable, Versioned, table=True):
+    """A request to extend an Article 5 deadline, with the content Article 5.4 asks for."""
+
+    __tablename__ = "extension_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    iso3: str = Field(foreign_key="states.iso3", max_length=3, index=True)
+    current_deadline: date
+    requested_deadline: date
+    explanation: str  # 5.4 (b): reasons, state of work, means available, impediments
+    implications: str  # 5.4 (c): humanitarian, social, economic, environmental
+    other_information: str  # 5.4 (d)
+    status: str = Field(max_length=16)  # submitted, under_analysis, granted, refused
+    analysis: str | None = None
+    decided_at: str | None = Field(default=None, max_length=200)
+    decided_on: date | None = None
+    granted_deadline: date | None = None
+    submitted_at: datetime
+    submitted_by: str = Field(max_length=64)
+    version: int = 1
+    updated_at: datetime
+
+
+class Article7Report(PartiesTable, table=True):
+    """A transparency report a party submitted: `period` is "initial" or the year covered."""
+
+    __tablename__ = "article7_reports"
+    __table_args__ = (UniqueConstraint("iso3", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    iso3: str = Field(foreign_key="states.iso3", max_length=3)
+    period: str = Field(max_length=8)
+    submitted_on: date
+    link: str | None = Field(default=None, max_length=2000)
+    recorded_at: datetime
+    recorded_by: str = Field(max_length=64)
+
+
+class Commitment(PartiesTable, Versioned, table=True):
+    """A party's current commitment on one action (the latest of its versions)."""
+
+    __tablename__ = "commitments"
+
+    iso3: str = Field(primary_key=True, foreign_key="states.iso3", max_length=3)
+    action_number: int = Field(primary_key=True)
+    status: str = Field(max_length=16)
+    target_date: date | None = None
+    narrative: str = ""
+    evidence_url: str | None = Field(default=None, max_length=2000)
+    version: int
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
+
+
+class CommitmentVersion(PartiesTable, table=True):
+    """Every version a commitment ever had, so progress can be replayed as of any day."""
+
+    __tablename__ = "commitment_versions"
+    __table_args__ = (
+        UniqueConstraint("iso3", "action_number", "version"),
+        Index("ix_commitment_versions_recorded_at", "recorded_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    iso3: str = Field(max_length=3)
+    action_number: int
+    version: int
+    status: str = Field(max_length=16)
+    target_date: date | None = None
+    narrative: str = ""
+    evidence_url: str | None = Field(default=None, max_length=2000)
+    recorded_at: datetime
+    recorded_by: str = Field(max_length=64)
+
+
+class ConventionFigure(PartiesTable, table=True):
+    """A Convention-wide figure with its date and source (append-only: newer rows supersede)."""
+
+    __tablename__ = "convention_figures"
+    __table_args__ = (UniqueConstraint("key", "recorded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, index=True)
+    value: float
+    qualifier: str | None = Field(default=None, max_length=32)
+    of: float | None = None
+    unit: str = Field(max_length=32)
+    period: str = Field(max_length=64)
+    source: str
+    recorded_at: datetime
+
+
+class KnownAction(PartiesTable, table=True):
+    """The last catalogue fetched from the actions service: whom each action binds."""
+
+    __tablename__ = "known_actions"
+
+    number: int = Field(primary_key=True)
+    applies_to: str = Field(max_length=64)
+    section: str = Field(max_length=8)
+    fetched_at: datetime

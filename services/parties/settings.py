@@ -1,0 +1,24 @@
+"""Settings of the parties service (environment prefix `PARTIES_`)."""
+
+from datetime import date
+
+from pydantic_settings import SettingsConfigDict
+
+from services.common.settings import ServiceSettings, sqlite_url
+
+
+class PartiesSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PARTIES_", extra="ignore")
+
+    database_url: str = sqlite_url("parties.db")
+    port: int = 8002
+    # The actions service, whose catalogue says which actions bind which parties.
+    actions_url: str = "http://127.0.0.1:8001"
+    actions_timeout_seconds: float = 3.0
+    # How long a fetched catalogue is trusted before it is fetched again.
+    catalogue_ttl_seconds: int = 300
+    # A deadline within this many days is `due_soon`.
+    due_soon_days: int = 90
+    # The day the records begin (the seed's snapshot of early 2010): nothing earlier is known,
+    # and `as_of` summaries cannot go further back.
+    records_begin: date = date(2010, 1, 1)

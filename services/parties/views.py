@@ -1,0 +1,228 @@
+"""What the API shows of a party, computed from a Snapshot: deadlines, groups, obligations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from services.parties.deadlines import (
+    Completion,
+    Deadline,
+    DeadlineKind,
+    DeadlineStatus,
+    Extension,
+    PartyRecords,
+    compute_deadlines,
+)
+from services.parties.groups import PartyFacts, groups_of
+from services.parties.models import Article7Report, Obligations, State
+from services.parties.schemas import (
+    DeadlinePublic,
+    Membership,
+    ObligationsPublic,
+    Regions,
+    StateSummary,
+)
+from services.parties.snapshot import Snapshot
+
+# Article 4 statuses meaning the party holds no stockpiles any more.
+STOCKPILES_GONE = ("no_stockpiles", "completed")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The settings the views depend on."""
+
+    due_soon_days: int
+    records_begin: date
+
+
+def party_records(snapshot: Snapshot, state: State) -> PartyRecords | None:
+    """Return what the deadline engine needs of a party (None for a state that is not party)."""
+    obligations = snapshot.obligations.get(state.iso3)
+    if state.status != "party" or obligations is None or state.entry_into_force is None:
+        return None
+    reports = snapshot.reports.get(state.iso3, {})
+    return PartyRecords(
+        iso3=state.iso3,
+        entry_into_force=state.entry_into_force,
+        entry_into_force_source=state.membership_source,
+        article4_applies=True,
+        article4_completion=_article4_completion(obligations),
+        article5_applies=obligations.article5_applies,
+        article5_completion=_article5_completion(obligations),
+        article5_extensions=tuple(
+            Extension(e.extended_deadline, e.granted_on, e.granted_at, e.source)
+            for e in snapshot.extensions.get(state.iso3, [])
+        ),
+        article7_initial=_initial_report(obligations, reports),
+        article7_initial_known_missing=not obligations.article7_initial_submitted
+        and "initial" not in reports,
+        article7_annual={
+            int(period): Completion(report.submitted_on, f"recorded by {report.recorded_by}")
+            for period, report in reports.items()
+            if period != "initial"
+        },
+    )
+
+
+def _article4_completion(obligations: Obligations) -> Completion | None:
+    if obligations.article4_status not in STOCKPILES_GONE:
+        return None
+    return Completion(obligations.article4_completed_on, obligations.article4_source)
+
+
+def _article5_completion(obligations: Obligations) -> Completion | None:
+    if not obligations.article5_completed:
+        return None
+    return Completion(obligations.article5_completed_on, obligations.article5_source or "")
+
+
+def _initial_report(
+    obligations: Obligations, reports: dict[str, Article7Report]
+) -> Completion | None:
+    recorded = reports.get("initial")
+    if recorded is not None:
+        return Completion(recorded.submitted_on, f"recorded by {recorded.recorded_by}")
+    if obligations.article7_initial_submitted:
+        return Completion(
+            obligations.article7_initial_submitted_on, obligations.article7_initial_source
+        )
+    return None
+
+
+def deadlines_of(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadline]:
+    """Return a party's deadlines on the snapshot's day (none for a state that is not party)."""
+    records = party_records(snapshot, state)
+    if records is None:
+        return []
+    return compute_deadlines(
+        records,
+        today=snapshot.day,
+        due_soon_days=rules.due_soon_days,
+        records_begin=rules.records_begin,
+        annual_report_years=range(rules.records_begin.year - 1, snapshot.day.year + 1),
+    )
+
+
+def groups_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[str]:
+    """Return the action-plan groups a state belongs to on the snapshot's day."""
+    obligations = snapshot.obligations.get(state.iso3)
+    if state.status != "party" or obligations is None:
+        return frozenset()
+    deadlines = {d.kind: d for d in deadlines_of(snapshot, state, rules)}
+    article4 = deadlines.get(DeadlineKind.ARTICLE4)
+    return groups_of(
+        PartyFacts(
+            is_party=True,
+            destroying_stockpiles=obligations.article4_status == "destroying",
+            article4_deadline_passed=article4 is not None
+            and article4.status is DeadlineStatus.OVERDUE,
+            clearing_mined_areas=obligations.article5_applies
+            and not obligations.article5_completed,
+            extensions_granted=len(snapshot.extensions.get(state.iso3, [])),
+            extension_request_pending=state.iso3 in snapshot.pending_requests,
+            declares_needs_extension=bool(obligations.needs_article5_extension),
+            significant_survivors=obligations.significant_survivors,
+            declares_in_a_position_to_assist=bool(obligations.in_a_position_to_assist),
+            initial_report_missing=deadlines.get(DeadlineKind.ARTICLE7_INITIAL) is not None
+            and deadlines[DeadlineKind.ARTICLE7_INITIAL].status is DeadlineStatus.OVERDUE,
+            mines_retained=obligations.mines_retained,
+            article9_status=obligations.article9_status,
+        )
+    )
+
+
+REGION_GROUPS = {
+    "sub-saharan-africa": lambda s: s.sub_saharan_africa,
+    "european-union": lambda s: s.eu_member_2010,
+    "cis": lambda s: s.cis_member_2010,
+}
+
+
+def state_matches(state: State, *, status: str | None, region: str | None, q: str | None) -> bool:
+    """Tell whether a state passes the list filters (membership, region or group, name)."""
+    if status is not None and state.status != status:
+        return False
+    if region:
+        wanted = region.strip().lower()
+        group = REGION_GROUPS.get(wanted)
+        in_region = (
+            group(state)
+            if group
+            else wanted in (state.un_region.lower(), state.un_subregion.lower())
+        )
+        if not in_region:
+            return False
+    if q:
+        needle = q.strip().lower()
+        names = f"{state.name}\n{state.name_in_seed or ''}".lower()
+        return needle in names or needle == state.iso3.lower()
+    return True
+
+
+def deadline_public(deadline: Deadline) -> DeadlinePublic:
+    """Shape a deadline for the API."""
+    return DeadlinePublic(
+        kind=deadline.kind.value,
+        due=deadline.due,
+        status=deadline.status.value,
+        source=deadline.source,
+        original_due=deadline.original_due,
+        covers_year=deadline.covers_year,
+        met_on=deadline.met_on,
+        late=deadline.late,
+    )
+
+
+def state_summary(state: State) -> StateSummary:
+    """Shape a state's membership and regions for the API."""
+    return StateSummary(
+        iso3=state.iso3,
+        name=state.name,
+        name_in_seed=state.name_in_seed,
+        membership=Membership(
+            status=state.status,
+            deposit_date=state.deposit_date,
+            entry_into_force=state.entry_into_force,
+            source=state.membership_source,
+            verified=state.membership_verified,
+        ),
+        regions=Regions(
+            un_region=state.un_region,
+            un_subregion=state.un_subregion,
+            sub_saharan_africa=state.sub_saharan_africa,
+            eu_member_2010=state.eu_member_2010,
+            cis_member_2010=state.cis_member_2010,
+            un_member_2010=state.un_member_2010,
+            source=state.region_source,
+        ),
+    )
+
+
+def obligations_public(obligations: Obligations) -> ObligationsPublic:
+    """Shape a party's obligations for the API."""
+    return ObligationsPublic(
+        article3_mines_retained=obligations.mines_retained,
+        article3_source=obligations.mines_retained_source,
+        article4_status=obligations.article4_status,
+        article4_completed_on=obligations.article4_completed_on,
+        article4_mines_destroyed=obligations.mines_destroyed,
+        article4_source=obligations.article4_source,
+        article5_applies=obligations.article5_applies,
+        article5_completed=obligations.article5_completed,
+        article5_completed_on=obligations.article5_completed_on,
+        article5_area_released_m2=obligations.area_released_m2,
+        article5_source=obligations.article5_source,
+        significant_survivors=obligations.significant_survivors,
+        victim_assistance_source=obligations.victim_assistance_source,
+        article7_initial_submitted=obligations.article7_initial_submitted,
+        article7_initial_submitted_on=obligations.article7_initial_submitted_on,
+        article7_initial_source=obligations.article7_initial_source,
+        article9_status=obligations.article9_status,
+        article9_source=obligations.article9_source,
+        in_a_position_to_assist=obligations.in_a_position_to_assist,
+        needs_article5_extension=obligations.needs_article5_extension,
+        version=obligations.version,
+        updated_at=obligations.updated_at,
+    )

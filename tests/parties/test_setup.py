@@ -1,0 +1,111 @@
+"""Migrations, idempotent seeding, and the service as real processes on loopback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from services.common import migrations
+from services.common.db import create_engine
+from services.common.settings import PROJECT_ROOT
+from services.parties.__main__ import COMMANDS
+from services.parties.models import metadata
+from services.parties.seed import seed_session
+from tests.parties.conftest import RECORDS_BEGIN, prepare_database
+from tools.processes import free_port, python_module, running, stop
+
+
+def row_counts(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    with Session(engine) as session:
+        counts = {
+            name: session.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in metadata.tables.items()
+        }
+    engine.dispose()
+    return counts
+
+
+def test_migrations_match_the_models(database_url: str) -> None:
+    migrations.upgrade(COMMANDS.migrations, database_url)
+    migrations.check(COMMANDS.migrations, database_url)
+
+
+def test_seeding_twice_changes_nothing(database_url: str) -> None:
+    prepare_database(database_url)
+    before = row_counts(database_url)
+    assert (before["states"], before["obligations"], before["article5_extensions"]) == (
+        195,
+        156,
+        19,
+    )
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        assert seed_session(session, records_begin=RECORDS_BEGIN) == 0
+        session.commit()
+    engine.dispose()
+    assert row_counts(database_url) == before
+
+
+def test_both_services_as_processes_and_the_actions_service_going_down(tmp_path: Path) -> None:
+    actions_port, parties_port = free_port(), free_port()
+    env = {
+        "ACTIONS_DATABASE_URL": f"sqlite:///{tmp_path / 'actions.db'}",
+        "PARTIES_DATABASE_URL": f"sqlite:///{tmp_path / 'parties.db'}",
+        "KEYS_DATABASE_URL": f"sqlite:///{tmp_path / 'keys.db'}",
+        "ACTIONS_PORT": str(actions_port),
+        "PARTIES_PORT": str(parties_port),
+        "PARTIES_ACTIONS_URL": f"http://127.0.0.1:{actions_port}",
+        "PARTIES_CATALOGUE_TTL_SECONDS": "0",
+        "CLOCK_TODAY": "2010-05-01",
+    }
+    parties = f"http://127.0.0.1:{parties_port}"
+    with (
+        running(
+            python_module("services.actions"),
+            env=env,
+            health_url=f"http://127.0.0.1:{actions_port}/readyz",
+            log=tmp_path / "actions.log",
+        ) as actions,
+        running(
+            python_module("services.parties"),
+            env=env,
+            health_url=f"{parties}/readyz",
+            log=tmp_path / "parties.log",
+        ),
+    ):
+        assert httpx.get(f"{parties}/readyz", timeout=5).json()["status"] == "ready"
+        commitments = httpx.get(f"{parties}/parties/NIC/commitments", timeout=10).json()
+        assert commitments["total"] > 30
+        stop(actions)
+        # The catalogue it fetched keeps serving; readiness says the actions service is gone.
+        assert (
+            httpx.get(f"{parties}/parties/NIC/commitments", timeout=30).json()["total"]
+            == commitments["total"]
+        )
+        ready = httpx.get(f"{parties}/readyz", timeout=10).json()
+        assert ready["status"] == "degraded"
+
+
+def test_python_m_services_parties_setup_is_idempotent(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PARTIES_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+        "KEYS_DATABASE_URL": f"sqlite:///{tmp_path / 'k.db'}",
+    }
+    for _ in range(2):
+        result = subprocess.run(
+            python_module("services.parties", "setup"),
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    assert row_counts(f"sqlite:///{tmp_path / 'p.db'}")["audit_log"] == 195 + 156 + 19 + 9

@@ -1,0 +1,98 @@
+"""Reading states and deadlines."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.parties.conftest import PartiesApi
+
+
+def test_filter_by_region_and_group(api: PartiesApi) -> None:
+    americas = api.client.get(
+        "/states", params={"region": "Americas", "status": "non_party"}
+    ).json()
+    assert [s["iso3"] for s in americas["items"]] == ["CUB", "USA"]
+    eu = api.client.get("/states", params={"region": "european-union", "limit": 500}).json()
+    assert eu["total"] == 27
+    cis = api.client.get("/states", params={"region": "cis", "status": "party"}).json()
+    assert {s["iso3"] for s in cis["items"]} <= {"BLR", "MDA", "TJK", "TKM", "UKR"}
+
+
+def test_search_by_name_or_seed_spelling_or_code(api: PartiesApi) -> None:
+    by_seed_name = api.client.get("/states", params={"q": "FYR"}).json()["items"]
+    assert [s["iso3"] for s in by_seed_name] == ["MKD"]
+    assert api.client.get("/states", params={"q": "nic"}).json()["items"][0]["iso3"] == "NIC"
+
+
+def test_the_seed_spelling_is_kept(api: PartiesApi) -> None:
+    state = api.client.get("/states/CIV").json()
+    assert state["name_in_seed"] == "Côte d’ Ivoire"
+    assert state["name"] != state["name_in_seed"]
+
+
+def test_state_detail_has_membership_obligations_deadlines_groups(api: PartiesApi) -> None:
+    response = api.client.get("/states/ukr")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["membership"]["entry_into_force"] == "2006-06-01"
+    assert body["obligations"]["article4_status"] == "destroying"
+    kinds = [d["kind"] for d in body["deadlines"]]
+    assert kinds[0] == "article4_stockpile_destruction"
+    assert "article4_in_progress" in body["groups"]
+    assert "missed_article4_deadline" not in body["groups"]
+    assert "etag" in response.headers
+
+
+def test_non_party_has_no_obligations_or_deadlines(api: PartiesApi) -> None:
+    body = api.client.get("/states/USA").json()
+    assert body["membership"]["status"] == "non_party"
+    assert body["obligations"] is None
+    assert body["deadlines"] == [] and body["groups"] == []
+    assert api.client.get("/parties/USA/deadlines").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/states/XYZ", 404),
+        ("/states/XY", 422),
+        ("/states/12A", 422),
+        ("/parties/ZZZ/deadlines", 404),
+    ],
+)
+def test_unknown_or_malformed_codes(api: PartiesApi, path: str, status: int) -> None:
+    response = api.client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_deadlines_of_nicaragua_and_ukraine_on_1_may_2010(api: PartiesApi) -> None:
+    nicaragua = {d["kind"]: d for d in api.client.get("/parties/NIC/deadlines").json()["items"]}
+    clearance = nicaragua["article5_clearance"]
+    assert (clearance["due"], clearance["original_due"], clearance["status"]) == (
+        "2010-05-01",
+        "2009-05-01",
+        "met",
+    )
+    ukraine = {d["kind"]: d for d in api.client.get("/parties/UKR/deadlines").json()["items"]}
+    assert (
+        ukraine["article4_stockpile_destruction"]["due"],
+        ukraine["article4_stockpile_destruction"]["status"],
+    ) == ("2010-06-01", "due_soon")
+
+
+def test_equatorial_guineas_initial_report_is_overdue(api: PartiesApi) -> None:
+    deadlines = {d["kind"]: d for d in api.client.get("/parties/GNQ/deadlines").json()["items"]}
+    assert deadlines["article7_initial_report"]["status"] == "overdue"
+    assert deadlines["article7_initial_report"]["due"] == "1999-08-28"
+    assert "initial_article7_report_missing" in api.client.get("/states/GNQ").json()["groups"]
+
+
+def test_as_of_before_the_records_begin_is_422(api: PartiesApi) -> None:
+    assert api.client.get("/summary", params={"as_of": "2009-12-31"}).status_code == 422
+    assert api.client.get("/summary", params={"as_of": "2010-13-01"}).status_code == 422
+    assert api.client.get("/summary", params={"as_of": "2011-01-01"}).status_code == 422
+
+
+def test_readiness_reports_the_actions_service(api: PartiesApi) -> None:
+    assert api.client.get("/readyz").json()["dependencies"] == {"actions": "ok"}
