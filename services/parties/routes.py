@@ -16,6 +16,7 @@ from services.common.pagination import Page, PageDep
 from services.parties import repository, service
 from services.parties.schemas import (
     ActionProgress,
+    ActionProgressCounts,
     Article7ReportCreate,
     Article7ReportPublic,
     Change,
@@ -33,9 +34,11 @@ from services.parties.schemas import (
     MembershipUpdate,
     ObligationsPublic,
     ObligationsUpdate,
+    PartyDeadline,
     StateDetail,
     StateSummary,
 )
+from services.parties.deadlines import DeadlineKind, DeadlineStatus
 from services.parties.service import Context
 from services.parties.summary import summarize
 from services.parties.views import (
@@ -601,6 +604,32 @@ def read_action_progress(
     """For one action: the parties it binds, how many commitments are in each status, and who."""
     view = service.view(session, ctx, as_of)
     return service.action_progress(session, view, ctx, action, as_of)
+
+
+@router.get(
+    "/progress", response_model=list[ActionProgressCounts], responses=READ, tags=["commitments"]
+)
+def list_progress(
+    session: SessionDep, ctx: ContextDep, as_of: AsOf = None
+) -> list[ActionProgressCounts]:
+    """For every action: how many parties it binds and how many commitments are in each status."""
+    view = service.view(session, ctx, as_of)
+    return service.all_progress(session, view, ctx, as_of)
+
+
+@router.get("/deadlines", response_model=list[PartyDeadline], responses=READ, tags=["deadlines"])
+def list_deadlines(
+    session: SessionDep,
+    ctx: ContextDep,
+    kind: DeadlineKind | None = None,
+    status: DeadlineStatus | None = None,
+    as_of: AsOf = None,
+) -> list[PartyDeadline]:
+    """Every party's deadlines, filtered by kind and status, by due date."""
+    view = service.view(session, ctx, as_of)
+    return service.all_deadlines(
+        view, ctx.rules, kind=kind.value if kind else None, status=status.value if status else None
+    )
 
 
 @router.get("/changes", response_model=Page[Change], tags=["changes"])

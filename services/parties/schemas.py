@@ -282,6 +282,26 @@ class ActionProgressParty(Output):
     updated_at: datetime | None
 
 
+class ActionProgressCounts(Output):
+    action_number: int
+    applies_to: str
+    applicable_parties: int
+    by_status: dict[str, int]
+
+
+class PartyDeadline(Output):
+    iso3: str
+    name: str
+    entry_into_force: date | None
+    kind: str
+    due: date
+    status: str
+    original_due: date | None
+    covers_year: int | None
+    met_on: date | None
+    source: str
+
+
 class ActionProgress(Output):
     action_number: int
     applies_to: str

@@ -33,6 +33,7 @@ from services.parties.models import (
 )
 from services.parties.schemas import (
     ActionProgress,
+    ActionProgressCounts,
     ActionProgressParty,
     Article7ReportCreate,
     Change,
@@ -45,9 +46,10 @@ from services.parties.schemas import (
     HistoryEntry,
     MembershipUpdate,
     ObligationsUpdate,
+    PartyDeadline,
 )
 from services.parties.snapshot import Snapshot, end_of
-from services.parties.views import Rules, groups_for
+from services.parties.views import Rules, deadlines_of, groups_for
 
 MAX_EXTENSION_YEARS = 10  # Article 5.3: "a period of up to ten years"
 
@@ -412,6 +414,57 @@ def action_progress(
         by_status={status.value: counts.get(status.value, 0) for status in CommitmentStatus},
         parties=parties,
     )
+
+
+def all_progress(
+    session: Session, view_: Snapshot, context: Context, as_of: date | None
+) -> list[ActionProgressCounts]:
+    """For every action: how many parties it binds and how many commitments are in each status."""
+    groups = {s.iso3: groups_for(view_, s, context.rules) for s in view_.parties()}
+    if as_of is None:
+        rows: list[Any] = list(session.exec(select(Commitment)).all())
+    else:
+        rows = _versions_as_of(session, as_of=as_of, where=[])
+    stored = {(row.iso3, row.action_number): row.status for row in rows}
+    actions = context.catalogue.actions()
+    result = []
+    for number in sorted(actions):
+        action = actions[number]
+        bound = [iso3 for iso3, member_of in groups.items() if action.applies_to in member_of]
+        counts = Counter(stored.get((iso3, number), "not_started") for iso3 in bound)
+        result.append(
+            ActionProgressCounts(
+                action_number=number,
+                applies_to=action.applies_to,
+                applicable_parties=len(bound),
+                by_status={s.value: counts.get(s.value, 0) for s in CommitmentStatus},
+            )
+        )
+    return result
+
+
+def all_deadlines(
+    view_: Snapshot, rules: Rules, *, kind: str | None, status: str | None
+) -> list[PartyDeadline]:
+    """Every party's deadlines of one kind and/or status, by due date."""
+    rows = [
+        PartyDeadline(
+            iso3=state.iso3,
+            name=state.name,
+            entry_into_force=state.entry_into_force,
+            kind=d.kind.value,
+            due=d.due,
+            status=d.status.value,
+            original_due=d.original_due,
+            covers_year=d.covers_year,
+            met_on=d.met_on,
+            source=d.source,
+        )
+        for state in view_.parties()
+        for d in deadlines_of(view_, state, rules)
+        if (kind is None or d.kind.value == kind) and (status is None or d.status.value == status)
+    ]
+    return sorted(rows, key=lambda row: (row.due, row.iso3))
 
 
 def _progress_party(

@@ -96,3 +96,27 @@ def test_as_of_before_the_records_begin_is_422(api: PartiesApi) -> None:
 
 def test_readiness_reports_the_actions_service(api: PartiesApi) -> None:
     assert api.client.get("/readyz").json()["dependencies"] == {"actions": "ok"}
+
+
+def test_all_article5_deadlines_at_once(api: PartiesApi) -> None:
+    rows = api.client.get("/deadlines", params={"kind": "article5_clearance"}).json()
+    assert len(rows) == 54
+    by_state = {row["iso3"]: row for row in rows}
+    assert (by_state["KHM"]["original_due"], by_state["KHM"]["due"]) == ("2010-01-01", "2020-01-01")
+    assert by_state["KHM"]["entry_into_force"] == "2000-01-01"
+    overdue = api.client.get(
+        "/deadlines", params={"kind": "article4_stockpile_destruction", "status": "overdue"}
+    ).json()
+    assert sorted(row["iso3"] for row in overdue) == ["BLR", "GRC", "TUR"]
+    assert api.client.get("/deadlines", params={"kind": "article9"}).status_code == 422
+
+
+def test_progress_of_every_action_at_once(api: PartiesApi) -> None:
+    rows = api.client.get("/progress").json()
+    assert [row["action_number"] for row in rows] == list(range(1, 68))
+    by_action = {row["action_number"]: row for row in rows}
+    assert by_action[1]["applicable_parties"] == 156
+    assert by_action[23]["applicable_parties"] == 26
+    assert by_action[7]["applicable_parties"] == 3
+    assert by_action[54]["applicable_parties"] == 1
+    assert by_action[1]["by_status"]["not_started"] == 156
