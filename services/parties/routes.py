@@ -14,6 +14,7 @@ from services.common.errors import Unprocessable
 from services.common.etag import json_with_etag, require_if_match, version_etag
 from services.common.pagination import Page, PageDep
 from services.parties import repository, service
+from services.parties.deadlines import DeadlineKind, DeadlineStatus
 from services.parties.schemas import (
     ActionProgress,
     ActionProgressCounts,
@@ -38,7 +39,6 @@ from services.parties.schemas import (
     StateDetail,
     StateSummary,
 )
-from services.parties.deadlines import DeadlineKind, DeadlineStatus
 from services.parties.service import Context
 from services.parties.summary import summarize
 from services.parties.views import (
