@@ -36,7 +36,7 @@ test: $(VENV)/.synced ## Run the whole test suite
 lint: $(VENV)/.synced ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy services tools tests bench
+	$(BIN)/mypy services dashboard tools tests bench
 	$(BIN)/lint-imports
 
 format: $(VENV)/.synced ## Apply ruff's fixes and formatting

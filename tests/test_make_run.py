@@ -16,6 +16,10 @@ from services.common.settings import PROJECT_ROOT
 from tools.processes import free_port, python_module, stop, wait_until_up
 
 
+def test_the_procfile_starts_the_dashboard() -> None:
+    assert "dashboard: python -m dashboard" in (PROJECT_ROOT / "Procfile").read_text()
+
+
 def procfile_services() -> list[str]:
     lines = (PROJECT_ROOT / "Procfile").read_text().splitlines()
     return [
@@ -38,6 +42,10 @@ def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path
         env[f"{name.upper()}_DATABASE_URL"] = f"sqlite:///{tmp_path / name}.db"
         env[f"{name.upper()}_PORT"] = str(port)
     env["PARTIES_ACTIONS_URL"] = f"http://127.0.0.1:{ports['actions']}"
+    dashboard_port = free_port()
+    env["DASHBOARD_PORT"] = str(dashboard_port)
+    for name, port in ports.items():
+        env[f"DASHBOARD_{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     for name in services:
         setup = subprocess.run(
             python_module(f"services.{name}", "setup"),
@@ -60,6 +68,7 @@ def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path
         try:
             for port in ports.values():
                 wait_until_up(f"http://127.0.0.1:{port}/readyz", process)
+            wait_until_up(f"http://127.0.0.1:{dashboard_port}/_stcore/health", process)
             assert (
                 httpx.get(f"http://127.0.0.1:{ports['actions']}/actions", timeout=5).json()["total"]
                 == 67
@@ -70,7 +79,7 @@ def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path
             )
         finally:
             stop(process, signal.SIGINT)
-    for port in ports.values():
+    for port in [*ports.values(), dashboard_port]:
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
             still_up = True

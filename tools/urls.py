@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dashboard.settings import DashboardSettings
 from services.actions.settings import ActionsSettings
 from services.parties.settings import PartiesSettings
 
 
 def main() -> None:
     """Print one line per service."""
-    actions, parties = ActionsSettings(), PartiesSettings()
+    actions, parties, dashboard = ActionsSettings(), PartiesSettings(), DashboardSettings()
     print("Cartagena Monitor is starting:")
     print(f"  actions API  http://{actions.host}:{actions.port}/actions   (docs: /docs)")
     print(f"  parties API  http://{parties.host}:{parties.port}/states    (docs: /docs)")
+    print(f"  dashboard    http://{dashboard.host}:{dashboard.port}/")
     print("Press Ctrl-C to stop everything.")
 
 

@@ -1,0 +1,1 @@
+"""The Coordinating Committee's dashboard: Streamlit pages over the services' HTTP APIs."""

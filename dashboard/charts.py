@@ -1,0 +1,152 @@
+"""Plotly figures for the pages (pure: data in, figure out)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard.compute import STATUS_LABELS, STATUSES, TimelineBar
+
+PARTY_COLOUR = "#2a7ab0"
+NON_PARTY_COLOUR = "#e08a3c"
+ORIGINAL_COLOUR = "#2a7ab0"
+EXTENSION_COLOUR = "#9cc7e4"
+# The map's country shapes are served by the dashboard itself (no CDN): see static/.
+TOPOJSON_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
+
+
+def world_map(rows: list[dict[str, Any]]) -> go.Figure:
+    """States Parties and states not party on a world map (ISO-3, 50m shapes)."""
+    figure = go.Figure()
+    for status, colour in (("State Party", PARTY_COLOUR), ("not party", NON_PARTY_COLOUR)):
+        chosen = [r for r in rows if r["status"] == status]
+        figure.add_trace(
+            go.Choropleth(
+                locations=[r["iso3"] for r in chosen],
+                locationmode="ISO-3",
+                z=[1] * len(chosen),
+                text=[r["state"] for r in chosen],
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                name=f"{status} ({len(chosen)})",
+                hovertemplate="%{text}<br>" + status + "<extra></extra>",
+                marker_line_color="white",
+                marker_line_width=0.3,
+                showlegend=True,
+            )
+        )
+    figure.update_geos(
+        resolution=50,
+        showcountries=True,
+        showframe=False,
+        projection_type="natural earth",
+        projection_rotation_lon=0,
+        lataxis_range=[-58, 85],
+        showland=True,
+        landcolor="#eeeeee",
+    )
+    figure.update_layout(
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=480, legend={"orientation": "h", "y": -0.05}
+    )
+    return figure
+
+
+def adherence_bars(rows: list[dict[str, Any]]) -> go.Figure:
+    """Share of each region's States that have joined, in %."""
+    figure = go.Figure(
+        go.Bar(
+            x=[r["share joined (%)"] for r in rows],
+            y=[r["region"] for r in rows],
+            orientation="h",
+            marker_color=PARTY_COLOUR,
+            text=[f"{r['States Parties']} of {r['States']}" for r in rows],
+            hovertemplate="%{y}: %{x}% joined (%{text})<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        xaxis_title="States that have joined (% of the region's States)",
+        xaxis_range=[0, 100],
+        height=360,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def clearance_gantt(bars: list[TimelineBar], today: date) -> go.Figure:
+    """Entry into force → original deadline, then the extension in a lighter shade; a today line."""
+    figure = go.Figure()
+    labels = [b.state for b in bars]
+    figure.add_trace(
+        go.Bar(
+            y=labels,
+            base=[b.start.isoformat() for b in bars],
+            x=[_ms(b.start, b.original) for b in bars],
+            orientation="h",
+            marker_color=ORIGINAL_COLOUR,
+            name="entry into force → original deadline (10 years)",
+            customdata=[[b.start.isoformat(), b.original.isoformat()] for b in bars],
+            hovertemplate="%{y}: %{customdata[0]} → %{customdata[1]}<extra></extra>",
+        )
+    )
+    extended = [b for b in bars if b.extended]
+    figure.add_trace(
+        go.Bar(
+            y=[b.state for b in extended],
+            base=[b.original.isoformat() for b in extended],
+            x=[_ms(b.original, b.extended) for b in extended if b.extended],
+            orientation="h",
+            marker_color=EXTENSION_COLOUR,
+            name="extension granted → extended deadline",
+            customdata=[[b.extended.isoformat() if b.extended else ""] for b in extended],
+            hovertemplate="%{y}: extended to %{customdata[0]}<extra></extra>",
+        )
+    )
+    figure.add_vline(x=today.isoformat(), line_color="#c0392b", line_dash="dash")
+    figure.add_annotation(
+        x=today.isoformat(),
+        y=1.02,
+        yref="paper",
+        text=f"today ({today})",
+        showarrow=False,
+        font={"color": "#c0392b"},
+    )
+    figure.update_layout(
+        barmode="overlay",
+        xaxis_type="date",
+        height=max(320, 22 * len(bars)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.1},
+        xaxis_title="year",
+    )
+    return figure
+
+
+def _ms(start: date, end: date) -> float:
+    """A bar's length on a date axis is in milliseconds."""
+    return (end - start).days * 86_400_000.0
+
+
+def status_heatmap(rows: list[dict[str, Any]]) -> go.Figure:
+    """Actions × commitment status: the share of the parties each action binds, in %."""
+    columns = [STATUS_LABELS[s] for s in STATUSES]
+    figure = go.Figure(
+        go.Heatmap(
+            z=[[row[c] for c in columns] for row in rows],
+            x=columns,
+            y=[f"#{row['action']} ({row['section']})" for row in rows],
+            colorscale="Blues",
+            zmin=0,
+            zmax=100,
+            colorbar={"title": "% of parties bound"},
+            hovertemplate="action %{y}<br>%{x}: %{z}% of the parties it binds<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=max(400, 14 * len(rows)),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"autorange": "reversed"},
+    )
+    return figure

@@ -1,0 +1,25 @@
+"""Changes: what was recorded since the last meeting, or any day."""
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.compute import change_rows
+
+st.title("What changed")
+ui.how_to_read(
+    "Every change the States Parties and administrators recorded (commitments, obligations, "
+    "reports, extension requests), oldest first, with the fields that changed. Pick the day to "
+    "start from — for instance the first day of the last meeting."
+)
+
+since = st.date_input("Since", value=date(ui.as_of().year, 1, 1), max_value=ui.as_of(), key="since")
+changes = ui.fetch(
+    "parties",
+    "/changes",
+    {"since": since.isoformat(), "until": ui.as_of().isoformat(), "limit": 500},
+)
+if ui.usable(changes):
+    st.write(f"{changes.data['total']} change(s) from {since} to {ui.as_of()}.")
+    ui.table(change_rows(changes.data["items"]), "changes")

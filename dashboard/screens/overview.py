@@ -1,0 +1,40 @@
+"""Overview: the four aims side by side, then cooperation, transparency and compliance."""
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.compute import Card, overview_cards
+
+st.title("Where the Convention stands")
+st.caption(f"As of {ui.as_of():%d %B %Y}")
+ui.how_to_read(
+    "Each card is one aim of the Convention or of the Cartagena Action Plan: a headline figure, a "
+    "bar for the share achieved where one exists, the progress made and the challenges that "
+    "remain (as the 2010 brochure put them, where they still hold). Under each card: where each "
+    "figure comes from — a source, or how it was counted from the records."
+)
+
+
+def show(card: Card) -> None:
+    with st.container(border=True):
+        st.subheader(card.aim)
+        st.metric(card.label, card.value)
+        if card.share is not None:
+            st.progress(card.share, text=card.share_label)
+        if card.progress:
+            st.markdown("**Progress made**\n" + "".join(f"\n- {line}" for line in card.progress))
+        if card.challenges:
+            st.markdown(
+                "**Challenges that remain**\n" + "".join(f"\n- {line}" for line in card.challenges)
+            )
+        for source in card.sources:
+            st.caption(source)
+
+
+summary = ui.fetch("parties", "/summary", ui.as_of_query())
+if ui.usable(summary):
+    cards = overview_cards(summary.data)
+    for row in (cards[:4], cards[4:]):
+        for column, card in zip(st.columns(len(row)), row, strict=True):
+            with column:
+                show(card)

@@ -1,0 +1,132 @@
+"""The dashboard in a real browser (Debian's chromium, driven by Playwright): every page."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.common.settings import PROJECT_ROOT
+from tests.dashboard.conftest import Services, dashboard_env
+from tools.processes import free_port, python_module, running
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "dashboard"
+PAGES = {
+    "overview": "",
+    "universalization": "universalization",
+    "stockpiles": "stockpiles",
+    "clearance": "clearance",
+    "victim assistance": "victim_assistance",
+    "actions": "actions",
+    "party profile": "party",
+    "calendar": "calendar",
+    "changes": "changes",
+}
+# Without these, chromium reaches out to Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="the browser tests need Debian's chromium (/usr/bin/chromium); .ci/run installs it",
+)
+
+
+@pytest.fixture(scope="module")
+def dashboard(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard as a process on loopback, pointed at the services."""
+    port = free_port()
+    env = {
+        **dashboard_env(services.urls),
+        "DASHBOARD_PORT": str(port),
+        "DASHBOARD_HOST": "127.0.0.1",
+    }
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("dashboard") / "dashboard.log"
+    with running(python_module("dashboard"), env=env, health_url=f"{url}/_stcore/health", log=log):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser: object, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("h1", timeout=60_000)
+    # Wait until the page's script has run to its end, then until every chart has drawn.
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
+    )
+    charts = page.locator('[data-testid="stPlotlyChart"]').count()
+    if charts:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+            timeout=60_000,
+        )
+    return page
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_without_an_exception(
+    browser: object, dashboard: str, name: str
+) -> None:
+    page = open_page(browser, f"{dashboard}/{PAGES[name]}")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{PAGES[name] or 'overview'}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.content()
+    page.close()
+
+
+def test_the_overview_shows_156_states_parties(browser: object, dashboard: str) -> None:
+    page = open_page(browser, dashboard)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    text = page.inner_text("body")
+    assert "States Parties, of 195 States" in text and "156" in text
+    page.close()
+
+
+def test_the_map_draws_the_country_shapes_offline(browser: object, dashboard: str) -> None:
+    page = open_page(browser, f"{dashboard}/universalization")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    shapes = page.locator(".js-plotly-plot .choroplethlocation")
+    shapes.first.wait_for(timeout=60_000)
+    assert shapes.count() >= 190
+    assert not [r for r in requests if not r.startswith(dashboard)], (
+        "the map fetched from elsewhere"
+    )
+    page.close()
+
+
+def test_a_first_visit_to_a_page_url_keeps_the_navigation_and_as_of(
+    browser: object, dashboard: str
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{dashboard}/clearance", wait_until="domcontentloaded")
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
+    )
+    links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    assert [link.strip() for link in links][:2] == ["Overview", "Universalization"]
+    assert "View as of" in page.inner_text('[data-testid="stSidebar"]')
+    context.close()

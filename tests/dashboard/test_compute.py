@@ -1,0 +1,246 @@
+"""The dashboard's pure functions, on real answers of the services and on edge cases."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dashboard import charts
+from dashboard.client import as_of_params
+from dashboard.compute import (
+    assessment_rows,
+    change_rows,
+    clearance_timeline,
+    completed_clearance_rows,
+    heatmap,
+    lagging_rows,
+    map_rows,
+    non_party_rows,
+    notice,
+    number,
+    overview_cards,
+    provenance,
+    region_rows,
+    section_shares,
+    stockpile_rows,
+    uniform_columns,
+    va_matrix,
+)
+from tests.parties.conftest import open_api, prepare_database
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory: pytest.TempPathFactory, actions_client: TestClient) -> dict[str, Any]:
+    """Real answers of the parties and actions services on the seeded data, 1 May 2010."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('dash') / 'parties.db'}"
+    prepare_database(url)
+    with open_api(url, actions_client) as client:
+        return {
+            "summary": client.get("/summary").json(),
+            "states": client.get("/states", params={"limit": 500}).json()["items"],
+            "clearance": client.get("/deadlines", params={"kind": "article5_clearance"}).json(),
+            "progress": client.get("/progress").json(),
+            "progress_13": client.get("/actions/13/progress").json(),
+            "actions": actions_client.get("/actions", params={"limit": 500}).json()["items"],
+            "nic": client.get("/parties/NIC/commitments", params={"limit": 500}).json()["items"],
+        }
+
+
+def test_overview_has_seven_cards_with_the_seed_figures(answers: dict) -> None:
+    cards = {card.aim: card for card in overview_cards(answers["summary"])}
+    assert list(cards)[:4] == [
+        "Universalization",
+        "Stockpile destruction",
+        "Clearance of mined areas",
+        "Victim assistance",
+    ]
+    assert len(cards) == 7
+    values = {aim: (card.value, card.label) for aim, card in cards.items()}
+    assert values["Universalization"] == ("156", "States Parties, of 195 States")
+    assert cards["Universalization"].share == pytest.approx(156 / 195)
+    assert values["Stockpile destruction"] == (
+        "152",
+        "States Parties holding no stockpiles, of 156",
+    )
+    assert values["Clearance of mined areas"][0] == "16"
+    assert "of 54" in values["Clearance of mined areas"][1]
+    assert values["Victim assistance"][0] == "26"
+    assert values["Compliance (Article 9)"][0] == "92"
+    assert values["Cooperation and assistance"][0] == "approximately US$ 2.0 billion"
+    assert all(card.sources for card in cards.values())
+    assert any("seed" in source for source in cards["Stockpile destruction"].sources)
+    assert any("Cuba and the United States" in line for line in cards["Universalization"].progress)
+    assert any("Belarus" in line for line in cards["Stockpile destruction"].challenges)
+
+
+def test_a_statement_that_no_longer_holds_moves_to_the_challenges(answers: dict) -> None:
+    summary = answers["summary"]
+    changed = {
+        **summary,
+        "universalization": {
+            **summary["universalization"],
+            "statements": [
+                {
+                    **summary["universalization"]["statements"][0],
+                    "holds": False,
+                    "exceptions": ["USA"],
+                }
+            ],
+        },
+    }
+    card = overview_cards(changed)[0]
+    assert not any("Americas" in line for line in card.progress)
+    assert any("no longer" in line and "USA" in line for line in card.challenges)
+
+
+def test_regions_and_map_rows(answers: dict) -> None:
+    regions = {row["region"]: row for row in region_rows(answers["summary"])}
+    assert regions["Americas"]["not party"] == "CUB, USA"
+    assert regions["Sub-Saharan Africa"]["not party"] == "SOM"
+    rows = map_rows(answers["states"])
+    assert len(rows) == 195
+    assert sum(row["status"] == "State Party" for row in rows) == 156
+    assert len(non_party_rows(answers["states"])) == 39
+
+
+def test_stockpile_rows_flag_overdue_deadlines(answers: dict) -> None:
+    rows = {row["iso3"]: row for row in stockpile_rows(answers["summary"])}
+    assert [iso3 for iso3, row in rows.items() if row["overdue"]] == ["BLR", "GRC", "TUR"]
+    assert rows["UKR"]["Article 4 deadline"] == "2010-06-01"
+
+
+def test_clearance_timeline_has_38_bars_with_extensions(answers: dict) -> None:
+    bars = clearance_timeline(answers["clearance"])
+    assert len(bars) == 38
+    cambodia = next(b for b in bars if b.iso3 == "KHM")
+    assert (cambodia.start, cambodia.original, cambodia.extended) == (
+        date(2000, 1, 1),
+        date(2010, 1, 1),
+        date(2020, 1, 1),
+    )
+    afghanistan = next(b for b in bars if b.iso3 == "AFG")
+    assert afghanistan.extended is None
+    assert len(completed_clearance_rows(answers["clearance"])) == 16
+    figure = charts.clearance_gantt(bars, date(2010, 5, 1))
+    assert len(figure.data) == 2
+    assert len(figure.data[1].y) == sum(1 for b in bars if b.extended)
+
+
+def test_heatmap_shares_and_sections(answers: dict) -> None:
+    rows = heatmap(answers["progress"], answers["actions"])
+    assert len(rows) == 67
+    first = rows[0]
+    assert (first["action"], first["section"], first["parties bound"], first["not started"]) == (
+        1,
+        "I",
+        156,
+        100.0,
+    )
+    assert {row["section"] for row in section_shares(rows)} == {"I", "II", "III", "IV", "V", "VI"}
+    assert charts.status_heatmap(rows).data[0].zmax == 100
+
+
+def test_heatmap_with_an_action_that_binds_nobody() -> None:
+    rows = heatmap(
+        [
+            {
+                "action_number": 54,
+                "applies_to": "x",
+                "applicable_parties": 0,
+                "by_status": {"not_started": 0},
+            }
+        ],
+        [],
+    )
+    assert rows[0]["not started"] is None
+    assert section_shares(rows) == []
+
+
+def test_lagging_rows_list_parties_not_done(answers: dict) -> None:
+    rows = lagging_rows(answers["progress_13"])
+    assert len(rows) == 18
+    done = {
+        **answers["progress_13"],
+        "parties": [{**p, "status": "completed"} for p in answers["progress_13"]["parties"]],
+    }
+    assert lagging_rows(done) == []
+
+
+def test_assessments_up_to_the_as_of_day() -> None:
+    items = [
+        {"assessed_on": "2010-06-25", "status": "on_track", "period": "p", "narrative": "n"},
+        {"assessed_on": "2010-03-01", "status": "off_track", "period": "p", "narrative": "n"},
+    ]
+    assert [r["status"] for r in assessment_rows(items, date(2010, 5, 1))] == ["off track"]
+    assert len(assessment_rows(items, None)) == 2
+
+
+def test_va_matrix_has_actions_23_to_33(answers: dict) -> None:
+    rows = va_matrix({"NIC": answers["nic"]}, {"NIC": "Nicaragua"})
+    assert rows[0]["state"] == "Nicaragua"
+    assert [key for key in rows[0] if key.startswith("#")] == [f"#{n}" for n in range(23, 34)]
+    assert rows[0]["#23"] == "not started"
+
+
+def test_formatting_and_provenance() -> None:
+    assert number(43_000_000, "mines") == "43,000,000 mines"
+    assert number(2_000_000_000, "US$") == "US$ 2.0 billion"
+    assert number(200_000_000, "US$") == "US$ 200 million"
+    assert number(None) == "—"
+    assert (
+        provenance({"value": 1, "source": "seed", "period": "early 2010"})
+        == "Source: seed (early 2010)"
+    )
+    assert provenance({"value": 1, "derivation": "counted"}).startswith("Counted from the records")
+    assert notice("parties", None) == "parties unavailable — no data yet"
+    at = datetime(2010, 5, 1, 12, 30, tzinfo=UTC)
+    assert notice("parties", at) == "parties unavailable — last data from 2010-05-01 12:30:00 UTC"
+
+
+def test_as_of_is_sent_only_for_a_past_day() -> None:
+    assert as_of_params(date(2010, 5, 1), date(2010, 5, 1)) == {}
+    assert as_of_params(date(2010, 3, 1), date(2010, 5, 1)) == {"as_of": "2010-03-01"}
+
+
+def test_uniform_columns_turns_mixed_columns_into_text() -> None:
+    rows = uniform_columns([{"a": 1, "b": "x"}, {"a": "two", "b": None}, {"a": None, "b": "y"}])
+    assert rows == [{"a": "1", "b": "x"}, {"a": "two", "b": None}, {"a": None, "b": "y"}]
+    assert uniform_columns([{"n": 1}, {"n": 2.5}]) == [{"n": 1}, {"n": 2.5}]
+
+
+def test_change_rows() -> None:
+    rows = change_rows(
+        [
+            {
+                "occurred_at": "2010-07-02T09:15:00+00:00",
+                "entity": "commitment",
+                "entity_id": "NIC:1",
+                "operation": "update",
+                "version": 2,
+                "actor": "abc",
+                "actor_role": "state",
+                "fields": ["narrative", "status"],
+            }
+        ]
+    )
+    assert rows == [
+        {
+            "when (UTC)": "2010-07-02 09:15:00",
+            "what": "commitment",
+            "which": "NIC:1",
+            "change": "update",
+            "fields": "narrative, status",
+            "by": "state",
+        }
+    ]
+
+
+def test_world_map_uses_iso3_and_local_shapes(answers: dict) -> None:
+    figure = charts.world_map(map_rows(answers["states"]))
+    assert {trace.locationmode for trace in figure.data} == {"ISO-3"}
+    assert sum(len(trace.locations) for trace in figure.data) == 195
+    assert figure.layout.geo.resolution == 50
+    assert charts.TOPOJSON_CONFIG["topojsonURL"] == "app/static/"

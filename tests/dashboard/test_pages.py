@@ -1,0 +1,113 @@
+"""Every page, rendered by Streamlit's AppTest against the services running on loopback."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from services.common.settings import PROJECT_ROOT
+from tests.dashboard.conftest import Services, dashboard_env, start_services
+
+APP = str(PROJECT_ROOT / "dashboard" / "app.py")
+PAGES = [
+    "overview",
+    "universalization",
+    "stockpiles",
+    "clearance",
+    "victim_assistance",
+    "actions",
+    "party",
+    "calendar",
+    "changes",
+]
+TIMEOUT = 120
+
+
+def render(page: str | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    if page is not None:
+        app.switch_page(f"screens/{page}.py").run()
+    return app
+
+
+def texts(app: AppTest) -> str:
+    parts = (
+        [m.value for m in app.markdown]
+        + [m.value for m in app.caption]
+        + [str(m.value) for m in app.metric]
+    )
+    return "\n".join(str(part) for part in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_an_exception(dashboard_settings: dict, page: str) -> None:
+    app = render(page)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title, "every page has a title"
+    assert any("How to read" in e.label for e in app.expander)
+
+
+def test_overview_shows_the_four_aims_and_their_sources(dashboard_settings: dict) -> None:
+    app = render()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["States Parties, of 195 States"] == "156"
+    assert metrics["States Parties holding no stockpiles, of 156"] == "152"
+    assert metrics["completed clearance, of 54 that reported mined areas"] == "16"
+    assert metrics["States Parties with significant numbers of survivors"] == "26"
+    assert (
+        sum("Source:" in c.value or "Counted from the records" in c.value for c in app.caption) >= 7
+    )
+    assert len(app.get("progress")) >= 4
+
+
+def test_tables_are_offered_as_csv(dashboard_settings: dict) -> None:
+    app = render("universalization")
+    buttons = app.get("download_button")
+    assert len(buttons) == len(app.dataframe) >= 3
+
+
+def test_the_as_of_date_changes_what_the_pages_show(dashboard_settings: dict) -> None:
+    app = render()
+    app.date_input(key="as_of_widget").set_value(date(2010, 3, 1)).run()
+    assert not app.exception
+    assert any(c.value == "As of 01 March 2010" for c in app.caption)
+    app.switch_page("screens/changes.py").run()
+    assert not app.exception
+    assert any("to 2010-03-01" in m.value for m in app.markdown)
+
+
+def test_party_profile_shows_deadlines_and_commitments(dashboard_settings: dict) -> None:
+    app = render("party")
+    assert any("Nicaragua" in s.value for s in app.subheader)
+    assert len(app.dataframe) >= 3
+
+
+def test_with_the_parties_service_stopped_pages_still_render(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ExitStack() as stack:
+        own = start_services(stack, tmp_path, ("actions", "parties"))
+        for key, value in dashboard_env(own.urls).items():
+            monkeypatch.setenv(key, value)
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        app = render("actions")
+        assert not app.warning
+        # Stop the parties service (its process only), forget the cached answers, render again.
+        stack.close()
+        st.cache_data.clear()
+        app = render("actions")
+        assert not app.exception
+        warnings = [w.value for w in app.warning]
+        assert any(w.startswith("parties unavailable — last data from") for w in warnings), warnings
+        # What depends on the actions service alone still renders.
+        assert any(s.value.startswith("Action #1") for s in app.subheader)
+        overview = render()
+        assert not overview.exception
+    st.cache_resource.clear()
+    st.cache_data.clear()
