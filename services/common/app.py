@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 
 from services.common.clock import Clock
 from services.common.db import create_engine, ping
 from services.common.errors import install_problem_handlers
 from services.common.keys.store import KeyStore
-from services.common.limits import BodySizeLimitMiddleware
+from services.common.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from services.common.observability import (
     ReadinessCheck,
     RequestIdMiddleware,
@@ -22,6 +23,15 @@ from services.common.observability import (
 from services.common.settings import ServiceSettings
 
 StartupHook = Callable[[FastAPI], None]
+
+
+class UnfitForProduction(RuntimeError):
+    """The settings would run a production service unsafely; nothing starts."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("Refusing to start in production: " + "; ".join(problems))
+        self.problems = problems
+
 
 # Every route may answer these; declaring them keeps the OpenAPI document honest.
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -50,6 +60,9 @@ def create_service_app(
     dependencies: dict[str, ReadinessCheck] | None = None,
 ) -> FastAPI:
     """Build a service app whose engines open in the lifespan, from the settings given."""
+    problems = settings.production_problems()
+    if problems:
+        raise UnfitForProduction(problems)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,11 +87,26 @@ def create_service_app(
         responses=COMMON_RESPONSES,
         # Metrics are Prometheus's (/metrics); FastAPI's OpenTelemetry hooks would only cost time.
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        docs_url="/docs" if settings.docs_enabled else None,
-        redoc_url="/redoc" if settings.docs_enabled else None,
-        openapi_url="/openapi.json" if settings.docs_enabled else None,
+        docs_url="/docs" if settings.docs_open else None,
+        redoc_url="/redoc" if settings.docs_open else None,
+        openapi_url="/openapi.json" if settings.docs_open else None,
     )
     install_problem_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "X-Request-ID",
+            ],
+            expose_headers=["ETag", "Location", "X-Request-ID"],
+        )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     # Added last so it runs first: even a 413 carries a request id and an access log line.
     app.add_middleware(RequestIdMiddleware)

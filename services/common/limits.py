@@ -1,4 +1,4 @@
-"""Request body size limit, enforced before the body reaches any route.
+"""Request limits and response headers applied before any route: body size, security headers.
 
 Starlette's own RequestBodyLimitMiddleware (FastAPI's `max_body_size`) answers a declared
 oversized body with a plain-text 413 that no exception handler can reshape; this one answers
@@ -68,6 +68,36 @@ class BodySizeLimitMiddleware:
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    # API answers are per-request data; ETags still let clients revalidate without a cache.
+    (b"cache-control", b"no-store"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """Add the security headers every API response carries."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in SECURITY_HEADERS if name not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _content_length(scope: Scope) -> int | None:

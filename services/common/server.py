@@ -37,6 +37,10 @@ def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
     if args.port is not None:
         settings = settings.model_copy(update={"port": args.port})
     configure_logging(level=settings.log_level, json=settings.log_json, service=service.name)
+    problems = settings.production_problems()
+    if problems:
+        logger.error("refusing to start in production: %s", "; ".join(problems))
+        return 2
     steps = {"migrate": ("migrate",), "seed": ("seed",), "setup": ("migrate", "seed")}
     for step in steps.get(args.command, ("migrate", "seed", "serve")):
         _run_step(step, service, settings)

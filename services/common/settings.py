@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Values that look like secrets but are placeholders from examples and development defaults.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {"change-me", "changeme", "secret", "password", "development", "dev", "test", "example"}
+)
 VAR_DIR = PROJECT_ROOT / "var"
 
 
@@ -31,7 +36,10 @@ class ServiceSettings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    environment: Literal["development", "test", "production"] = "development"
+    # One deployment, one environment: `ENVIRONMENT=production` for every process.
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("ENVIRONMENT", "environment")
+    )
     log_level: str = "INFO"
     log_json: bool = True
     # One day for the whole system: `CLOCK_TODAY=2010-05-01` shows it as it was then.
@@ -39,4 +47,33 @@ class ServiceSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("CLOCK_TODAY", "clock_today")
     )
     max_body_bytes: int = 1024 * 1024
-    docs_enabled: bool = True
+    # /docs, /redoc and /openapi.json: on by default, off in production unless asked for.
+    docs_enabled: bool | None = None
+    # Browser origins allowed to call the API (CORS); none unless listed.
+    cors_origins: list[str] = []
+    # Names of the settings that hold secrets: production refuses them missing or left default.
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def docs_open(self) -> bool:
+        """Whether the API documentation is served."""
+        if self.docs_enabled is None:
+            return self.environment != "production"
+        return self.docs_enabled
+
+    def production_problems(self) -> list[str]:
+        """What makes these settings unfit for production (empty outside production)."""
+        if self.environment != "production":
+            return []
+        databases = {"database_url": self.database_url, "keys_database_url": self.keys_database_url}
+        problems = [
+            f"{name} must point at PostgreSQL with a password"
+            for name, url in databases.items()
+            if make_url(url).get_backend_name() != "postgresql" or not make_url(url).password
+        ]
+        for name in self.secret_fields:
+            value = getattr(self, name)
+            secret = value.get_secret_value() if isinstance(value, SecretStr) else value
+            if not secret or str(secret).lower() in KNOWN_DEFAULT_SECRETS:
+                problems.append(f"{name} is missing or left at a default value")
+        return problems
