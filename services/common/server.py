@@ -8,10 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import stamina
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy.exc import OperationalError
 
 from services.common import migrations
+from services.common.db import create_engine, ping
 from services.common.keys.store import MIGRATIONS as KEYS_MIGRATIONS
 from services.common.observability import configure_logging
 from services.common.settings import ServiceSettings
@@ -41,14 +44,21 @@ def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
     if problems:
         logger.error("refusing to start in production: %s", "; ".join(problems))
         return 2
-    steps = {"migrate": ("migrate",), "seed": ("seed",), "setup": ("migrate", "seed")}
-    for step in steps.get(args.command, ("migrate", "seed", "serve")):
+    steps = {
+        "migrate": ("migrate",),
+        "seed": ("seed",),
+        "setup": ("migrate", "seed"),
+        "prestart": ("wait", "migrate", "seed"),
+    }
+    for step in steps.get(args.command, ("wait", "migrate", "seed", "serve")):
         _run_step(step, service, settings)
     return 0
 
 
 def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) -> None:
-    if step == "migrate":
+    if step == "wait":
+        wait_for_databases(settings)
+    elif step == "migrate":
         migrations.upgrade(KEYS_MIGRATIONS, settings.keys_database_url)
         migrations.upgrade(service.migrations, settings.database_url)
         logger.info("migrated", extra={"service": service.name})
@@ -66,6 +76,24 @@ def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) ->
         )
 
 
+DATABASE_WAIT_SECONDS = 120.0
+
+
+def wait_for_databases(settings: ServiceSettings, timeout: float = DATABASE_WAIT_SECONDS) -> None:
+    """Wait until the service's database and the key store answer (a container's prestart)."""
+    for url in (settings.database_url, settings.keys_database_url):
+        engine = create_engine(url)
+        try:
+            for attempt in stamina.retry_context(
+                on=OperationalError, attempts=None, timeout=timeout, wait_initial=0.5, wait_max=5.0
+            ):
+                with attempt:
+                    ping(engine)
+        finally:
+            engine.dispose()
+    logger.info("databases answer")
+
+
 def _parser(name: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"python -m services.{name}",
@@ -75,8 +103,9 @@ def _parser(name: str) -> argparse.ArgumentParser:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "migrate", "seed", "setup", "serve"],
-        help="setup = migrate + seed; run (default) = setup + serve",
+        choices=["run", "migrate", "seed", "setup", "prestart", "serve"],
+        help="setup = migrate + seed; prestart = wait for the databases + setup; "
+        "run (default) = prestart + serve",
     )
     parser.add_argument("--port", type=int, help="port to listen on")
     return parser

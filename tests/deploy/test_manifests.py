@@ -1,0 +1,155 @@
+"""docker-compose.yml and the Kubernetes manifests validate offline; a broken one fails."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from services.common.settings import PROJECT_ROOT
+
+COMPOSE = str(Path(sys.executable).with_name("docker-compose"))
+VALIDATE = str(Path(sys.executable).with_name("kubernetes-validate"))
+KUBECTL = shutil.which("kubectl")
+APP_SERVICES = ("actions", "parties", "reminders", "scheduler", "dashboard")
+needs_kubectl = pytest.mark.skipif(
+    KUBECTL is None,
+    reason="kustomize builds through kubectl (Debian/Google apt: kubectl); .ci/run installs it",
+)
+
+
+def compose_config(compose_file: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            COMPOSE,
+            "--env-file",
+            str(PROJECT_ROOT / ".env.example"),
+            "-f",
+            str(compose_file),
+            "config",
+            *extra,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def compose_errors(compose_file: Path) -> str:
+    """What `docker compose config -q` finds wrong (this binary reports some only on stderr)."""
+    result = compose_config(compose_file, "-q")
+    return result.stderr.strip() or ("" if result.returncode == 0 else f"exit {result.returncode}")
+
+
+def test_the_compose_file_is_valid() -> None:
+    assert compose_errors(PROJECT_ROOT / "docker-compose.yml") == ""
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [("healthcheck:", "healthchek:"), ("condition: service_healthy", "condition: service_ready")],
+)
+def test_a_broken_compose_file_fails(tmp_path: Path, good: str, bad: str) -> None:
+    path = tmp_path / "docker-compose.yml"
+    path.write_text((PROJECT_ROOT / "docker-compose.yml").read_text().replace(good, bad, 1))
+    assert compose_errors(path) != ""
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    result = compose_config(PROJECT_ROOT / "docker-compose.yml", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_every_process_is_healthchecked_and_waits_for_what_it_needs(compose: dict) -> None:
+    services = compose["services"]
+    assert set(APP_SERVICES) | {"postgres"} == set(services)
+    for name in APP_SERVICES:
+        assert services[name]["healthcheck"]["test"], name
+        conditions = {dep["condition"] for dep in services[name]["depends_on"].values()}
+        assert conditions == {"service_healthy"}, name
+    assert "/_stcore/health" in " ".join(services["dashboard"]["healthcheck"]["test"])
+    raw = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    assert raw["services"]["mailpit"]["profiles"] == ["mail"]
+
+
+def test_no_secret_is_baked_into_the_compose_file() -> None:
+    text = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    for line in text.splitlines():
+        if re.search(r"(PASSWORD|SECRET)[A-Z_]*:", line):
+            assert "${" in line, line
+
+
+def test_the_image_runs_as_a_user_from_the_lock() -> None:
+    dockerfile = (PROJECT_ROOT / "deploy" / "Dockerfile").read_text()
+    assert "USER monitor" in dockerfile
+    assert "uv sync --frozen --no-dev" in dockerfile
+    assert "python:3.11-slim" in dockerfile
+
+
+def kustomize(directory: Path) -> str:
+    assert KUBECTL is not None
+    result = subprocess.run(
+        [KUBECTL, "kustomize", str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def validate(manifests: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "manifests.yaml"
+    path.write_text(manifests)
+    return subprocess.run(
+        [VALIDATE, "--strict", str(path)], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@needs_kubectl
+@pytest.mark.parametrize("directory", ["base", "overlays/production"])
+def test_the_kubernetes_manifests_are_valid(directory: str, tmp_path: Path) -> None:
+    result = validate(kustomize(PROJECT_ROOT / "deploy" / "k8s" / directory), tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_kubectl
+def test_a_broken_manifest_fails(tmp_path: Path) -> None:
+    manifests = kustomize(PROJECT_ROOT / "deploy" / "k8s" / "overlays" / "production")
+    broken = manifests.replace("containerPort: 8001", "containerPort: eight-thousand-one", 1)
+    assert validate(broken, tmp_path).returncode != 0
+
+
+@needs_kubectl
+def test_the_scheduler_runs_alone_and_every_container_is_bounded() -> None:
+    documents = [
+        d
+        for d in yaml.safe_load_all(
+            kustomize(PROJECT_ROOT / "deploy" / "k8s" / "overlays" / "production")
+        )
+        if d
+    ]
+    deployments = {d["metadata"]["name"]: d for d in documents if d["kind"] == "Deployment"}
+    assert set(deployments) == set(APP_SERVICES)
+    scheduler = deployments["scheduler"]["spec"]
+    assert (scheduler["replicas"], scheduler["strategy"]["type"]) == (1, "Recreate")
+    for name, deployment in deployments.items():
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert container["resources"]["requests"] and container["resources"]["limits"], name
+        assert "livenessProbe" in container, name
+        if name != "scheduler":
+            assert "readinessProbe" in container, name
+        assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+    kinds = {d["kind"] for d in documents}
+    assert {"Job", "Ingress", "ConfigMap", "Service", "Namespace"} <= kinds
