@@ -9,7 +9,7 @@ SERVICES := actions parties
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test lint format bench keys-help clean
+.PHONY: help setup run test lint format bench backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,13 @@ format: $(VENV)/.synced ## Apply ruff's fixes and formatting
 
 bench: setup ## Measure throughput against a bare FastAPI app (see docs/performance.md)
 	$(BIN)/python -m bench
+
+backup: $(VENV)/.synced ## Back up every database into var/backups/<time>/ (SQLite or PostgreSQL)
+	$(BIN)/python -m tools.backup create
+
+restore: $(VENV)/.synced ## Restore a backup: make restore FROM=var/backups/<time> (stop the services first)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<time>"; exit 2; }
+	$(BIN)/python -m tools.backup restore "$(FROM)"
 
 clean: ## Remove the virtual environment and local databases
 	rm -rf $(VENV) var
