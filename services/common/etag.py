@@ -22,11 +22,15 @@ def version_etag(entity: str, key: str | int, version: int) -> str:
     return etag_of(f"{entity}:{key}:{version}".encode())
 
 
-def serialize(model: BaseModel | Any) -> bytes:
-    """Serialize a response model (or plain data) the way the API sends it."""
-    if isinstance(model, BaseModel):
-        return orjson.dumps(model.model_dump(mode="json"))
-    return orjson.dumps(model)
+def serialize(payload: BaseModel | Any) -> bytes:
+    """Serialize a response model, or plain data holding models, the way the API sends it."""
+    return orjson.dumps(payload, default=_json_of)
+
+
+def _json_of(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def json_with_etag(

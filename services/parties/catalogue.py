@@ -37,6 +37,8 @@ class ActionCatalogue:
         self._ttl = ttl_seconds
         self._now = now
         self._actions: dict[int, ActionInfo] = {}
+        # Grows whenever the catalogue's content changes, so answers derived from it expire.
+        self.generation = 0
         self._fetched_monotonic: float | None = None
         self._next_attempt = 0.0
         self._last_error: str | None = None
@@ -64,7 +66,10 @@ class ActionCatalogue:
             return False
         self._store(fetched)
         with self._lock:
-            self._actions = {action.number: action for action in fetched}
+            actions = {action.number: action for action in fetched}
+            if actions != self._actions:
+                self.generation += 1
+            self._actions = actions
             self._fetched_monotonic = time.monotonic()
             self._last_error = None
         return True
@@ -87,7 +92,9 @@ class ActionCatalogue:
         return found
 
     def readiness(self) -> None:
-        """Raise when the catalogue could not be fetched lately (reported by /readyz)."""
+        """Refresh a stale catalogue; raise when it could not be fetched (reported by /readyz)."""
+        if self._is_stale():
+            self.refresh()
         if self._last_error is not None:
             raise ServiceUnavailable(self._last_error)
 

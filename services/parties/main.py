@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from services.common.app import create_service_app
 from services.parties.catalogue import ActionCatalogue
 from services.parties.clients import ActionsClient
+from services.parties.current import CurrentView
 from services.parties.routes import router
 from services.parties.settings import PartiesSettings
 from services.parties.views import Rules
@@ -37,6 +38,9 @@ def _start(app: FastAPI) -> None:
     )
     # The service starts even when the actions service is down; /readyz says so.
     app.state.catalogue.load()
+    app.state.current = CurrentView(
+        engine=app.state.engine, rules=app.state.rules, clock=app.state.clock
+    )
 
 
 def _timeout(settings: PartiesSettings) -> httpx.Timeout:

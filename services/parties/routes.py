@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
-from services.common.errors import Unprocessable
-from services.common.etag import json_with_etag, require_if_match, version_etag
+from services.common.errors import NotFound, Unprocessable
+from services.common.etag import (
+    json_with_etag,
+    require_if_match,
+    serialized_with_etag,
+    version_etag,
+)
 from services.common.pagination import Page, PageDep
 from services.parties import repository, service
+from services.parties.current import Derived
 from services.parties.deadlines import DeadlineKind, DeadlineStatus
+from services.parties.models import State
 from services.parties.schemas import (
     ActionProgress,
     ActionProgressCounts,
@@ -40,6 +51,7 @@ from services.parties.schemas import (
     StateSummary,
 )
 from services.parties.service import Context
+from services.parties.snapshot import Snapshot
 from services.parties.summary import summarize
 from services.parties.views import (
     deadline_public,
@@ -74,8 +86,11 @@ AsOf = Annotated[
 ]
 
 
-def context(request: Request) -> Context:
-    """What every operation needs from the app: the day, the rules, the actions catalogue."""
+async def context(request: Request) -> Context:
+    """What every operation needs from the app: the day, the rules, the actions catalogue.
+
+    `async` only so that FastAPI does not send it to its threadpool.
+    """
     clock = request.app.state.clock
     return Context(
         today=clock.today(),
@@ -88,12 +103,48 @@ def context(request: Request) -> Context:
 ContextDep = Annotated[Context, Depends(context)]
 
 
+def invalidates(request: Request) -> Iterator[None]:
+    """After a write's response (and so after its commit), have reads rebuild the current view."""
+    yield
+    request.app.state.current.invalidate()
+
+
+WRITES = Depends(invalidates)
+
+
+async def answer(
+    request: Request,
+    ctx: Context,
+    as_of: date | None,
+    key: Hashable,
+    current: Callable[[Derived], object],
+    replayed: Callable[[Snapshot], object] | None = None,
+    *,
+    replayed_with_session: Callable[[Session, Snapshot], object] | None = None,
+) -> Response:
+    """Answer a read from the in-memory current view, or by replaying the records to `as_of`."""
+    if as_of is None:
+        derived = await request.app.state.current.get()
+        body, etag = await derived.document(key, lambda: current(derived))
+        return serialized_with_etag(request, body, etag)
+
+    def replay() -> object:
+        with Session(request.app.state.engine) as session:
+            view = service.view(session, ctx, as_of)
+            if replayed_with_session is not None:
+                return replayed_with_session(session, view)
+            assert replayed is not None
+            return replayed(view)
+
+    return json_with_etag(request, await run_in_threadpool(replay))
+
+
 # ---------------------------------------------------------------- states
 
 
 @router.get("/states", response_model=Page[StateSummary], responses=READ, tags=["states"])
-def list_states(
-    session: SessionDep,
+async def list_states(
+    request: Request,
     ctx: ContextDep,
     page: PageDep,
     status: MembershipStatus | None = None,
@@ -111,38 +162,42 @@ def list_states(
         str | None, Query(max_length=100, description="Part of a name, or an ISO-3 code")
     ] = None,
     as_of: AsOf = None,
-) -> Page[StateSummary]:
+) -> Response:
     """List the 195 states, filtered by membership, region or name."""
-    view = service.view(session, ctx, as_of)
-    code = (q or "").strip().upper()
-    # By name, except that a state whose ISO-3 code is the query comes first.
-    chosen = [
-        s
-        for s in sorted(view.states.values(), key=lambda s: (s.iso3 != code, s.name))
-        if state_matches(s, status=status.value if status else None, region=region, q=q)
-    ]
-    window = chosen[page.offset : page.offset + page.limit]
-    return Page.of([state_summary(s) for s in window], total=len(chosen), params=page)
+
+    def build(view: Snapshot) -> Page[StateSummary]:
+        code = (q or "").strip().upper()
+        # By name, except that a state whose ISO-3 code is the query comes first.
+        chosen = [
+            s
+            for s in sorted(view.states.values(), key=lambda s: (s.iso3 != code, s.name))
+            if state_matches(s, status=status.value if status else None, region=region, q=q)
+        ]
+        window = chosen[page.offset : page.offset + page.limit]
+        return Page.of([state_summary(s) for s in window], total=len(chosen), params=page)
+
+    key = ("states", status, region, q, page.limit, page.offset)
+    return await answer(request, ctx, as_of, key, lambda derived: build(derived.snapshot), build)
 
 
 @router.get("/states/{iso3}", response_model=StateDetail, responses=READ, tags=["states"])
-def read_state(
-    request: Request, session: SessionDep, ctx: ContextDep, iso3: Iso3, as_of: AsOf = None
-) -> Response:
+async def read_state(request: Request, ctx: ContextDep, iso3: Iso3, as_of: AsOf = None) -> Response:
     """Read one state: membership, regions, obligations, deadlines with statuses, groups."""
-    repository.get_state(session, iso3=iso3)
-    view = service.view(session, ctx, as_of)
-    state = view.states.get(iso3.upper())
-    if state is None:
-        raise Unprocessable(f"{iso3.upper()} was not yet recorded on {as_of}.")
-    obligations = view.obligations.get(state.iso3)
-    detail = StateDetail(
-        **state_summary(state).model_dump(),
-        obligations=obligations_public(obligations) if obligations else None,
-        deadlines=[deadline_public(d) for d in deadlines_of(view, state, ctx.rules)],
-        groups=sorted(groups_for(view, state, ctx.rules)),
-    )
-    return json_with_etag(request, detail)
+    code = iso3.upper()
+
+    def build(view: Snapshot) -> StateDetail:
+        state = view.states.get(code)
+        if state is None:
+            raise NotFound(f"There is no state with ISO 3166 alpha-3 code {code!r}.")
+        obligations = view.obligations.get(state.iso3)
+        return StateDetail(
+            **state_summary(state).model_dump(),
+            obligations=obligations_public(obligations) if obligations else None,
+            deadlines=[deadline_public(d) for d in deadlines_of(view, state, ctx.rules)],
+            groups=sorted(groups_for(view, state, ctx.rules)),
+        )
+
+    return await answer(request, ctx, as_of, ("state", code), lambda d: build(d.snapshot), build)
 
 
 @router.get("/states/{iso3}/membership", response_model=Membership, responses=READ, tags=["states"])
@@ -153,7 +208,11 @@ def read_membership(request: Request, session: SessionDep, iso3: Iso3) -> Respon
 
 
 @router.put(
-    "/states/{iso3}/membership", response_model=Membership, responses=WRITE, tags=["states"]
+    "/states/{iso3}/membership",
+    dependencies=[WRITES],
+    response_model=Membership,
+    responses=WRITE,
+    tags=["states"],
 )
 def update_membership(
     request: Request,
@@ -182,18 +241,29 @@ def _state_etag(state: Any) -> str:
 @router.get(
     "/parties/{iso3}/deadlines", response_model=DeadlinesPublic, responses=READ, tags=["deadlines"]
 )
-def read_deadlines(
-    session: SessionDep, ctx: ContextDep, iso3: Iso3, as_of: AsOf = None
-) -> DeadlinesPublic:
+async def read_deadlines(
+    request: Request, ctx: ContextDep, iso3: Iso3, as_of: AsOf = None
+) -> Response:
     """List a party's treaty deadlines (Articles 4, 5, 7) with their status on the day."""
-    repository.get_party(session, iso3=iso3)
-    view = service.view(session, ctx, as_of)
-    state = view.states[iso3.upper()]
-    return DeadlinesPublic(
-        iso3=state.iso3,
-        today=view.day,
-        items=[deadline_public(d) for d in deadlines_of(view, state, ctx.rules)],
+    code = iso3.upper()
+
+    def build(view: Snapshot) -> DeadlinesPublic:
+        state = _party_in(view, code)
+        items = [deadline_public(d) for d in deadlines_of(view, state, ctx.rules)]
+        return DeadlinesPublic(iso3=state.iso3, today=view.day, items=items)
+
+    return await answer(
+        request, ctx, as_of, ("deadlines", code), lambda d: build(d.snapshot), build
     )
+
+
+def _party_in(view: Snapshot, code: str) -> State:
+    state = view.states.get(code)
+    if state is None:
+        raise NotFound(f"There is no state with ISO 3166 alpha-3 code {code!r}.")
+    if state.status != "party":
+        raise NotFound(f"{state.name} ({state.iso3}) is not a State Party.")
+    return state
 
 
 @router.get(
@@ -215,6 +285,7 @@ def read_obligations(request: Request, session: SessionDep, iso3: Iso3) -> Respo
 
 @router.put(
     "/parties/{iso3}/obligations",
+    dependencies=[WRITES],
     response_model=ObligationsPublic,
     responses=WRITE,
     tags=["obligations"],
@@ -253,14 +324,27 @@ def _commitment_etag(iso3: str, number: int, version: int) -> str:
     responses=READ,
     tags=["commitments"],
 )
-def list_commitments(
-    session: SessionDep, ctx: ContextDep, page: PageDep, iso3: Iso3, as_of: AsOf = None
-) -> Page[CommitmentPublic]:
+async def list_commitments(
+    request: Request, ctx: ContextDep, page: PageDep, iso3: Iso3, as_of: AsOf = None
+) -> Response:
     """List a party's commitments on every action that binds it."""
-    repository.get_party(session, iso3=iso3)
-    view = service.view(session, ctx, as_of)
-    items = service.commitments_of(session, view, view.states[iso3.upper()], ctx, as_of)
-    return Page.of(items[page.offset : page.offset + page.limit], total=len(items), params=page)
+    code = iso3.upper()
+
+    def window(items: list[CommitmentPublic]) -> Page[CommitmentPublic]:
+        return Page.of(items[page.offset : page.offset + page.limit], total=len(items), params=page)
+
+    def current(derived: Derived) -> Page[CommitmentPublic]:
+        _party_in(derived.snapshot, code)
+        stored = {n: c for (owner, n), c in derived.commitments.items() if owner == code}
+        actions = ctx.catalogue.actions()
+        return window(service.party_commitments(code, derived.groups[code], actions, stored))
+
+    def replayed(session: Session, view: Snapshot) -> Page[CommitmentPublic]:
+        state = _party_in(view, code)
+        return window(service.commitments_of(session, view, state, ctx, as_of))
+
+    key = ("commitments", code, page.limit, page.offset, ctx.catalogue.generation)
+    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
 
 
 @router.get(
@@ -279,6 +363,7 @@ def export_party_commitments(session: SessionDep, ctx: ContextDep, iso3: Iso3) -
 
 @router.post(
     "/parties/{iso3}/commitments.csv",
+    dependencies=[WRITES],
     response_model=list[CommitmentPublic],
     responses=WRITE,
     tags=["commitments"],
@@ -357,6 +442,7 @@ def read_commitment(
 
 @router.put(
     "/parties/{iso3}/commitments/{action}",
+    dependencies=[WRITES],
     response_model=CommitmentPublic,
     responses=WRITE,
     tags=["commitments"],
@@ -426,6 +512,7 @@ def list_reports(session: SessionDep, iso3: Iso3) -> list[Article7ReportPublic]:
 
 @router.post(
     "/parties/{iso3}/article7-reports",
+    dependencies=[WRITES],
     response_model=Article7ReportPublic,
     status_code=201,
     responses=WRITE,
@@ -482,6 +569,7 @@ def list_extension_requests(session: SessionDep, iso3: Iso3) -> list[ExtensionRe
 
 @router.post(
     "/parties/{iso3}/extension-requests",
+    dependencies=[WRITES],
     response_model=ExtensionRequestPublic,
     status_code=201,
     responses=WRITE,
@@ -532,6 +620,7 @@ def read_extension_request(
 
 @router.put(
     "/parties/{iso3}/extension-requests/{request_id}/analysis",
+    dependencies=[WRITES],
     response_model=ExtensionRequestPublic,
     responses=WRITE,
     tags=["extensions"],
@@ -557,6 +646,7 @@ def analyse_extension_request(
 
 @router.put(
     "/parties/{iso3}/extension-requests/{request_id}/decision",
+    dependencies=[WRITES],
     response_model=ExtensionRequestPublic,
     responses=WRITE,
     tags=["extensions"],
@@ -586,10 +676,17 @@ def decide_extension_request(
 
 
 @router.get("/summary", responses=READ, tags=["summary"])
-def read_summary(session: SessionDep, ctx: ContextDep, as_of: AsOf = None) -> dict[str, Any]:
+async def read_summary(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
     """The four aims and cooperation, transparency, compliance — now or as of a day."""
-    view = service.view(session, ctx, as_of)
-    return summarize(view, ctx.rules, service.commitment_counts(session, as_of))
+
+    def current(derived: Derived) -> dict[str, Any]:
+        counts = Counter(c.status for c in derived.commitments.values())
+        return summarize(derived.snapshot, ctx.rules, dict(counts), derived.deadlines)
+
+    def replayed(session: Session, view: Snapshot) -> dict[str, Any]:
+        return summarize(view, ctx.rules, service.commitment_counts(session, as_of))
+
+    return await answer(request, ctx, as_of, ("summary",), current, replayed_with_session=replayed)
 
 
 @router.get(
@@ -609,27 +706,38 @@ def read_action_progress(
 @router.get(
     "/progress", response_model=list[ActionProgressCounts], responses=READ, tags=["commitments"]
 )
-def list_progress(
-    session: SessionDep, ctx: ContextDep, as_of: AsOf = None
-) -> list[ActionProgressCounts]:
+async def list_progress(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
     """For every action: how many parties it binds and how many commitments are in each status."""
-    view = service.view(session, ctx, as_of)
-    return service.all_progress(session, view, ctx, as_of)
+
+    def current(derived: Derived) -> list[ActionProgressCounts]:
+        statuses = {key: c.status for key, c in derived.commitments.items()}
+        return service.progress_counts(derived.groups, statuses, ctx.catalogue.actions())
+
+    def replayed(session: Session, view: Snapshot) -> list[ActionProgressCounts]:
+        return service.all_progress(session, view, ctx, as_of)
+
+    key = ("progress", ctx.catalogue.generation)
+    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
 
 
 @router.get("/deadlines", response_model=list[PartyDeadline], responses=READ, tags=["deadlines"])
-def list_deadlines(
-    session: SessionDep,
+async def list_deadlines(
+    request: Request,
     ctx: ContextDep,
     kind: DeadlineKind | None = None,
     status: DeadlineStatus | None = None,
     as_of: AsOf = None,
-) -> list[PartyDeadline]:
+) -> Response:
     """Every party's deadlines, filtered by kind and status, by due date."""
-    view = service.view(session, ctx, as_of)
-    return service.all_deadlines(
-        view, ctx.rules, kind=kind.value if kind else None, status=status.value if status else None
-    )
+    wanted = {"kind": kind.value if kind else None, "status": status.value if status else None}
+
+    def current(derived: Derived) -> list[PartyDeadline]:
+        return service.deadline_rows(derived.snapshot, derived.deadlines, **wanted)
+
+    def replayed(view: Snapshot) -> list[PartyDeadline]:
+        return service.all_deadlines(view, ctx.rules, **wanted)
+
+    return await answer(request, ctx, as_of, ("deadlines", kind, status), current, replayed)
 
 
 @router.get("/changes", response_model=Page[Change], tags=["changes"])

@@ -20,7 +20,7 @@ from services.common.errors import Conflict, NotFound, Unprocessable
 from services.parties import repository, snapshot
 from services.parties.catalogue import ActionCatalogue
 from services.parties.clients import ActionInfo
-from services.parties.deadlines import Extension, article5_deadline
+from services.parties.deadlines import Deadline, Extension, article5_deadline
 from services.parties.models import (
     Article5Extension,
     Article7Report,
@@ -135,9 +135,19 @@ def commitments_of(
 ) -> list[CommitmentPublic]:
     """Return a party's commitments on every action that binds it."""
     stored = _stored_commitments(session, iso3=state.iso3, as_of=as_of)
+    return party_commitments(
+        state.iso3, groups_for(view_, state, context.rules), context.catalogue.actions(), stored
+    )
+
+
+def party_commitments(
+    iso3: str, groups: frozenset[str], actions: dict[int, ActionInfo], stored: dict[int, Any]
+) -> list[CommitmentPublic]:
+    """A party's commitment on every action whose group it belongs to, by action number."""
     return [
-        commitment_public(state.iso3, a, stored.get(a.number))
-        for a in applicable_actions(view_, state, context)
+        commitment_public(iso3, actions[n], stored.get(n))
+        for n in sorted(actions)
+        if actions[n].applies_to in groups
     ]
 
 
@@ -425,13 +435,21 @@ def all_progress(
         rows: list[Any] = list(session.exec(select(Commitment)).all())
     else:
         rows = _versions_as_of(session, as_of=as_of, where=[])
-    stored = {(row.iso3, row.action_number): row.status for row in rows}
-    actions = context.catalogue.actions()
+    statuses = {(row.iso3, row.action_number): row.status for row in rows}
+    return progress_counts(groups, statuses, context.catalogue.actions())
+
+
+def progress_counts(
+    groups: dict[str, frozenset[str]],
+    statuses: dict[tuple[str, int], str],
+    actions: dict[int, ActionInfo],
+) -> list[ActionProgressCounts]:
+    """Per action: the parties its group holds and how many commitments are in each status."""
     result = []
     for number in sorted(actions):
         action = actions[number]
         bound = [iso3 for iso3, member_of in groups.items() if action.applies_to in member_of]
-        counts = Counter(stored.get((iso3, number), "not_started") for iso3 in bound)
+        counts = Counter(statuses.get((iso3, number), "not_started") for iso3 in bound)
         result.append(
             ActionProgressCounts(
                 action_number=number,
@@ -447,6 +465,14 @@ def all_deadlines(
     view_: Snapshot, rules: Rules, *, kind: str | None, status: str | None
 ) -> list[PartyDeadline]:
     """Every party's deadlines of one kind and/or status, by due date."""
+    deadlines = {state.iso3: deadlines_of(view_, state, rules) for state in view_.parties()}
+    return deadline_rows(view_, deadlines, kind=kind, status=status)
+
+
+def deadline_rows(
+    view_: Snapshot, deadlines: dict[str, list[Deadline]], *, kind: str | None, status: str | None
+) -> list[PartyDeadline]:
+    """The given deadlines of one kind and/or status, with their parties, by due date."""
     rows = [
         PartyDeadline(
             iso3=state.iso3,
@@ -461,7 +487,7 @@ def all_deadlines(
             source=d.source,
         )
         for state in view_.parties()
-        for d in deadlines_of(view_, state, rules)
+        for d in deadlines.get(state.iso3, [])
         if (kind is None or d.kind.value == kind) and (status is None or d.status.value == status)
     ]
     return sorted(rows, key=lambda row: (row.due, row.iso3))

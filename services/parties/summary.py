@@ -53,10 +53,14 @@ def figure(row: ConventionFigure | None) -> dict[str, Any] | None:
 
 
 def summarize(
-    snapshot: Snapshot, rules: Rules, commitments_by_status: dict[str, int]
+    snapshot: Snapshot,
+    rules: Rules,
+    commitments_by_status: dict[str, int],
+    deadlines: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
-    """Compute every section of the summary."""
-    deadlines = {s.iso3: deadlines_of(snapshot, s, rules) for s in snapshot.parties()}
+    """Compute every section of the summary (from the parties' deadlines, if already known)."""
+    if deadlines is None:
+        deadlines = {s.iso3: deadlines_of(snapshot, s, rules) for s in snapshot.parties()}
     return {
         "as_of": snapshot.day.isoformat(),
         "universalization": universalization(snapshot),

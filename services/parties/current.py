@@ -1,0 +1,118 @@
+"""The records as they stand now, held in memory with what is derived from them.
+
+Reads of the current state (most requests) are answered from memory: the snapshot, every
+party's deadlines and groups, and each answer's serialized body and ETag, built once. The view
+is rebuilt when the records change: a write in this process marks it dirty, and every
+`check_seconds` it asks the database whether another process wrote (the audit log's last id),
+so replicas converge within that interval.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from services.common.clock import Clock
+from services.common.etag import etag_of, serialize
+from services.parties import snapshot
+from services.parties.deadlines import Deadline
+from services.parties.models import Commitment, audit_log
+from services.parties.snapshot import Snapshot
+from services.parties.views import Rules, deadlines_of, groups_for
+
+MEMO_LIMIT = 4096
+
+
+@dataclass
+class Derived:
+    """One version of the records and everything computed from it, memoized."""
+
+    version: int
+    snapshot: Snapshot
+    deadlines: dict[str, list[Deadline]]
+    groups: dict[str, frozenset[str]]
+    commitments: dict[tuple[str, int], Commitment]
+    _memo: dict[Hashable, tuple[bytes, str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def document(self, key: Hashable, build: Callable[[], object]) -> tuple[bytes, str]:
+        """Return an answer's body and ETag, building it (off the event loop) the first time."""
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        body = await run_in_threadpool(lambda: serialize(build()))
+        document = (body, etag_of(body))
+        with self._lock:
+            if len(self._memo) < MEMO_LIMIT:
+                self._memo[key] = document
+        return document
+
+
+class CurrentView:
+    """The current records, rebuilt when they change."""
+
+    def __init__(
+        self, *, engine: Engine, rules: Rules, clock: Clock, check_seconds: float = 0.5
+    ) -> None:
+        self._engine = engine
+        self._rules = rules
+        self._clock = clock
+        self._check_seconds = check_seconds
+        self._derived: Derived | None = None
+        self._checked_at = 0.0
+        self._dirty = True
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """A write happened here: check the database on every read until it shows."""
+        self._dirty = True
+
+    def fresh(self) -> Derived | None:
+        """Return the view if it can be used without asking the database, else None."""
+        derived = self._derived
+        if derived is None or self._dirty or derived.snapshot.day != self._clock.today():
+            return None
+        if time.monotonic() - self._checked_at > self._check_seconds:
+            return None
+        return derived
+
+    async def get(self) -> Derived:
+        """Return the current view, checking or rebuilding it off the event loop when needed."""
+        derived = self.fresh()
+        if derived is not None:
+            return derived
+        return await run_in_threadpool(self.load)
+
+    def load(self) -> Derived:
+        """Check the database's version of the records; rebuild the view when it moved."""
+        with self._lock:
+            today = self._clock.today()
+            with Session(self._engine) as session:
+                version = session.execute(select(func.max(audit_log.c.id))).scalar() or 0
+                derived = self._derived
+                if derived is None or derived.version != version or derived.snapshot.day != today:
+                    derived = self._build(session, version, today)
+                    self._derived = derived
+            # A write marks the view dirty after its commit, so the version seen now includes it.
+            self._dirty = False
+            self._checked_at = time.monotonic()
+            return derived
+
+    def _build(self, session: Session, version: int, today: date) -> Derived:
+        view = snapshot.current(session, today=today)
+        parties = view.parties()
+        commitments = session.execute(select(Commitment)).scalars().all()
+        return Derived(
+            version=version,
+            snapshot=view,
+            deadlines={s.iso3: deadlines_of(view, s, self._rules) for s in parties},
+            groups={s.iso3: groups_for(view, s, self._rules) for s in parties},
+            commitments={(c.iso3, c.action_number): c for c in commitments},
+        )
