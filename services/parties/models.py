@@ -181,6 +181,20 @@ class CommitmentVersion(PartiesTable, table=True):
     recorded_by: str = Field(max_length=64)
 
 
+class CommitmentStatusDay(PartiesTable, table=True):
+    """How the number of commitments in each status changed on each day (kept with each write).
+
+    The counts as of any day are the sums up to it: a few thousand rows to add, however long the
+    history, where replaying every version would read them all.
+    """
+
+    __tablename__ = "commitment_status_days"
+
+    day: date = Field(primary_key=True)
+    status: str = Field(primary_key=True, max_length=16)
+    change: int
+
+
 class ConventionFigure(PartiesTable, table=True):
     """A Convention-wide figure with its date and source (append-only: newer rows supersede)."""
 

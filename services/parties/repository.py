@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -15,6 +17,7 @@ from services.parties.models import (
     Article5Extension,
     Article7Report,
     Commitment,
+    CommitmentStatusDay,
     CommitmentVersion,
     ConventionFigure,
     ExtensionRequest,
@@ -146,6 +149,9 @@ def save_commitment(
     if (current.version if current is not None else 0) != expected_version:
         raise PreconditionFailed("The commitment changed since you read it; read it again.")
     before = _dump(current)
+    count_status_change(
+        session, day=at.date(), old=current.status if current else None, new=values["status"]
+    )
     if current is None:
         current = Commitment(
             iso3=iso3, action_number=action_number, updated_at=at, updated_by=actor.id, **values
@@ -184,6 +190,31 @@ def save_commitment(
         at=at,
     )
     return current
+
+
+def count_status_change(session: Session, *, day: date, old: str | None, new: str) -> None:
+    """Record, for `day`, one commitment leaving `old` (if any) for `new` (an atomic upsert)."""
+    changes = {new: 1} if old is None else {old: -1, new: 1} if old != new else {}
+    table = CommitmentStatusDay.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for status, change in changes.items():
+        statement = upsert(table).values(day=day, status=status, change=change)
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["day", "status"], set_={"change": table.c.change + change}
+            )
+        )
+
+
+def status_counts_as_of(session: Session, *, day: date) -> dict[str, int]:
+    """How many commitments were in each status at the end of `day`."""
+    rows = session.execute(
+        select(CommitmentStatusDay.status, func.sum(CommitmentStatusDay.change))
+        .where(col(CommitmentStatusDay.day) <= day)
+        .group_by(col(CommitmentStatusDay.status))
+    ).all()
+    return {status: int(total) for status, total in rows if total}
 
 
 # ---------------------------------------------------------------- audited updates

@@ -521,8 +521,7 @@ def commitment_counts(session: Session, as_of: date | None) -> dict[str, int]:
             select(Commitment.status, func.count()).group_by(col(Commitment.status))
         ).all()
         return dict(rows)
-    counts = Counter(row.status for row in _versions_as_of(session, as_of=as_of, where=[]))
-    return dict(counts)
+    return repository.status_counts_as_of(session, day=as_of)
 
 
 def changes_since(

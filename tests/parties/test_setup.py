@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from sqlmodel import Session
 
 from services.common import migrations
 from services.common.db import create_engine
 from services.common.settings import PROJECT_ROOT
 from services.parties.__main__ import COMMANDS
-from services.parties.models import metadata
+from services.parties.models import CommitmentVersion, metadata
+from services.parties.repository import status_counts_as_of
 from services.parties.seed import seed_session
 from tests.parties.conftest import RECORDS_BEGIN, prepare_database
 from tools.processes import free_port, python_module, running, stop
@@ -109,3 +111,41 @@ def test_python_m_services_parties_setup_is_idempotent(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
     assert row_counts(f"sqlite:///{tmp_path / 'p.db'}")["audit_log"] == 195 + 156 + 19 + 9
+
+
+def test_the_daily_status_counts_are_backfilled_from_existing_versions(database_url: str) -> None:
+    migrations.upgrade(COMMANDS.migrations, database_url, "0001")
+    engine = create_engine(database_url)
+    rows = [
+        ("NIC", 1, 1, "in_progress", datetime(2010, 3, 1, 9, tzinfo=UTC)),
+        ("NIC", 1, 2, "completed", datetime(2010, 6, 1, 9, tzinfo=UTC)),
+        ("UKR", 1, 1, "in_progress", datetime(2010, 6, 1, 23, tzinfo=UTC)),
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            insert(CommitmentVersion.__table__),  # type: ignore[attr-defined]
+            [
+                {
+                    "iso3": i,
+                    "action_number": n,
+                    "version": v,
+                    "status": s,
+                    "narrative": "",
+                    "recorded_at": at,
+                    "recorded_by": "x",
+                }
+                for i, n, v, s, at in rows
+            ],
+        )
+    migrations.upgrade(COMMANDS.migrations, database_url)
+    with Session(engine) as session:
+        assert status_counts_as_of(session, day=date(2010, 2, 28)) == {}
+        assert status_counts_as_of(session, day=date(2010, 3, 1)) == {"in_progress": 1}
+        assert status_counts_as_of(session, day=date(2010, 6, 1)) == {
+            "in_progress": 1,
+            "completed": 1,
+        }
+        assert (
+            session.execute(text("SELECT count(*) FROM commitment_status_days")).scalar_one() == 3
+        )
+    engine.dispose()
