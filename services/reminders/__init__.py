@@ -1,0 +1,1 @@
+"""The reminders service: meetings and deadlines, reminders by email and webhook, calendar feeds."""

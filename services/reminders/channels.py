@@ -1,0 +1,183 @@
+"""Delivery channels: email over SMTP, signed webhooks, and the log (the embedded default).
+
+Each channel sends one digest or raises DeliveryFailed saying why; the caller records the
+attempt. A digest's id travels with it (the email's Message-ID, the webhook's `webhook-id`), so a
+receiver that gets it twice — the sender died after sending but before recording — drops the copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from typing import Protocol
+
+import aiosmtplib
+import httpx
+from standardwebhooks import Webhook
+
+from services.reminders import digest as compose
+from services.reminders.addresses import Resolver, resolved_refusal, system_resolver
+from services.reminders.digest import Digest
+from services.reminders.settings import RemindersSettings
+
+logger = logging.getLogger(__name__)
+USER_AGENT = "cartagena-monitor-reminders/0.1"
+
+
+class DeliveryFailed(Exception):
+    """A send did not go through; the message says why (it is recorded as the last error)."""
+
+
+class Channel(Protocol):
+    """Sends digests; `transport` names how (smtp, log, webhook) in the delivery record."""
+
+    transport: str
+
+    def send(self, digest: Digest) -> None: ...
+
+
+class LogChannel:
+    """Write each digest to the log: `make run` works without an SMTP server."""
+
+    transport = "log"
+
+    def send(self, digest: Digest) -> None:
+        """Log the digest as the email would read."""
+        logger.info(
+            "reminder digest",
+            extra={
+                "digest_id": digest.id,
+                "recipient_id": digest.recipient.id,
+                "to": digest.recipient.email,
+                "subject": compose.subject(digest),
+                "body": compose.text_body(digest),
+            },
+        )
+
+
+class EmailChannel:
+    """Send each digest as one plain-text email, its id as the Message-ID."""
+
+    transport = "smtp"
+
+    def __init__(self, settings: RemindersSettings) -> None:
+        self._settings = settings
+        _, sender = parseaddr(settings.smtp_sender)
+        self._domain = sender.rpartition("@")[2] or "cartagena-monitor.invalid"
+
+    def message(self, digest: Digest) -> EmailMessage:
+        """Build the email of a digest."""
+        recipient = digest.recipient
+        assert recipient.email is not None
+        message = EmailMessage()
+        message["From"] = self._settings.smtp_sender
+        message["To"] = formataddr((recipient.name, recipient.email))
+        message["Subject"] = compose.subject(digest)
+        message["Date"] = format_datetime(datetime.now(UTC))
+        message["Message-ID"] = f"<{digest.id}@{self._domain}>"
+        message["Content-Language"] = recipient.language
+        message.set_content(compose.text_body(digest))
+        return message
+
+    def send(self, digest: Digest) -> None:
+        """Hand the email to the SMTP server."""
+        if digest.recipient.email is None:
+            raise DeliveryFailed("the recipient has no email address any more")
+        try:
+            asyncio.run(self._send(self.message(digest)))
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
+
+    async def _send(self, message: EmailMessage) -> None:
+        settings = self._settings
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        await aiosmtplib.send(
+            message,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=password,
+            use_tls=settings.smtp_security == "tls",
+            start_tls=settings.smtp_security == "starttls",
+            timeout=settings.smtp_timeout_seconds,
+        )
+
+
+class WebhookChannel:
+    """POST each digest as JSON, signed the Standard Webhooks way, following no redirect."""
+
+    transport = "webhook"
+
+    def __init__(
+        self,
+        *,
+        secret: str | None,
+        timeout: float,
+        production: bool,
+        transport: httpx.BaseTransport | None = None,
+        resolver: Resolver = system_resolver,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._signer = Webhook(secret) if secret else None
+        self._timeout = httpx.Timeout(timeout)
+        self._production = production
+        self._transport = transport
+        self._resolver = resolver
+        # The signature's timestamp is checked against the receiver's real clock, so it is the
+        # real time even when CLOCK_TODAY pretends otherwise.
+        self._wall_clock = wall_clock
+
+    def request(self, digest: Digest) -> tuple[str, bytes, dict[str, str]]:
+        """Return the URL, body and signed headers of a digest's POST."""
+        url = digest.recipient.webhook_url
+        if url is None:
+            raise DeliveryFailed("the recipient has no webhook URL any more")
+        if self._signer is None:
+            raise DeliveryFailed("no signing secret: set REMINDERS_WEBHOOK_SECRET")
+        body = json.dumps(compose.payload(digest), ensure_ascii=False, separators=(",", ":"))
+        sent_at = self._wall_clock()
+        headers = {
+            "content-type": "application/json",
+            "user-agent": USER_AGENT,
+            "webhook-id": digest.id,
+            "webhook-timestamp": str(int(sent_at.timestamp())),
+            "webhook-signature": self._signer.sign(digest.id, sent_at, body),
+        }
+        return url, body.encode(), headers
+
+    def send(self, digest: Digest) -> None:
+        """POST the digest; anything but a 2xx answer within the timeout is a failure."""
+        url, body, headers = self.request(digest)
+        if self._production and (reason := resolved_refusal(url, self._resolver)) is not None:
+            raise DeliveryFailed(f"refused: {reason}")
+        try:
+            with httpx.Client(
+                timeout=self._timeout, transport=self._transport, follow_redirects=False
+            ) as client:
+                response = client.post(url, content=body, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise DeliveryFailed(f"no answer within {self._timeout.read} s") from exc
+        except httpx.HTTPError as exc:
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+        if not response.is_success:
+            raise DeliveryFailed(f"the receiver answered {response.status_code}")
+
+
+def channels_for(
+    settings: RemindersSettings, *, webhook_transport: httpx.BaseTransport | None = None
+) -> dict[str, Channel]:
+    """Return the channel of each outbox channel name, as the settings configure them."""
+    email: Channel = EmailChannel(settings) if settings.smtp_host else LogChannel()
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    webhook = WebhookChannel(
+        secret=secret,
+        timeout=settings.webhook_timeout_seconds,
+        production=settings.environment == "production",
+        transport=webhook_transport,
+    )
+    return {"email": email, "webhook": webhook}

@@ -1,0 +1,95 @@
+"""The reminders service's client of the parties service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import httpx
+
+from services.common.errors import NotFound, UpstreamError
+from services.common.http_client import ServiceClient
+from services.reminders.settings import RemindersSettings
+
+
+@dataclass(frozen=True)
+class PartyDeadline:
+    """One treaty deadline of a party, as the parties service reports it."""
+
+    kind: str
+    due: date
+    status: str
+    source: str
+    covers_year: int | None
+
+
+@dataclass(frozen=True)
+class PartyDeadlines:
+    """A State Party's name and deadlines."""
+
+    iso3: str
+    name: str
+    deadlines: tuple[PartyDeadline, ...]
+
+
+class PartiesClient(ServiceClient):
+    service_name = "parties"
+
+    def all_deadlines(self) -> list[PartyDeadlines]:
+        """Return every State Party's deadlines, in one request (`GET /deadlines`)."""
+        rows: list[dict[str, Any]] = self.get_json("/deadlines")
+        grouped: dict[str, PartyDeadlines] = {}
+        with _expected_shape("/deadlines"):
+            for row in rows:
+                iso3 = str(row["iso3"])
+                party = grouped.get(iso3) or PartyDeadlines(iso3, str(row["name"]), ())
+                grouped[iso3] = PartyDeadlines(iso3, party.name, (*party.deadlines, _deadline(row)))
+        return list(grouped.values())
+
+    def knows_state(self, iso3: str) -> bool:
+        """Tell whether the parties service lists the state (party or not)."""
+        try:
+            self.get_json(f"/states/{iso3}")
+        except NotFound:
+            return False
+        return True
+
+
+@contextmanager
+def _expected_shape(path: str) -> Iterator[None]:
+    """Turn a document of an unexpected shape into an upstream error."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UpstreamError(
+            f"The parties service answered {path} with an unexpected document ({exc!r})."
+        ) from exc
+
+
+def _deadline(item: dict[str, Any]) -> PartyDeadline:
+    year = item.get("covers_year")
+    return PartyDeadline(
+        kind=str(item["kind"]),
+        due=date.fromisoformat(item["due"]),
+        status=str(item["status"]),
+        source=str(item["source"]),
+        covers_year=int(year) if year is not None else None,
+    )
+
+
+def parties_client(
+    settings: RemindersSettings,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    attempts: int = 3,
+) -> PartiesClient:
+    """Return a client of the parties service with the configured timeout."""
+    timeout = httpx.Timeout(
+        settings.parties_timeout_seconds, connect=min(2.0, settings.parties_timeout_seconds)
+    )
+    return PartiesClient(
+        settings.parties_url, transport=transport, timeout=timeout, attempts=attempts
+    )

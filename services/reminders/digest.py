@@ -1,0 +1,215 @@
+"""A digest: the reminders due on one day for one recipient and channel, and how it reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from services.reminders.models import Event, Recipient
+
+
+@dataclass(frozen=True)
+class EventView:
+    """What a reminder says about its event."""
+
+    id: int
+    title: str
+    kind: str
+    start: date
+    end: date
+    location: str | None
+    iso3: str | None
+    source: str
+    status: str
+
+    @classmethod
+    def of(cls, event: Event) -> EventView:
+        """Copy what a message needs from an event row."""
+        assert event.id is not None
+        return cls(
+            id=event.id,
+            title=event.title,
+            kind=event.kind,
+            start=event.starts_on,
+            end=event.ends_on,
+            location=event.location,
+            iso3=event.iso3,
+            source=event.source,
+            status=event.status,
+        )
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who a digest goes to, and where."""
+
+    id: int
+    role: str
+    iso3: str | None
+    name: str
+    email: str | None
+    webhook_url: str | None
+    language: str
+
+    @classmethod
+    def of(cls, recipient: Recipient) -> Addressee:
+        """Copy what a message needs from a recipient row."""
+        assert recipient.id is not None
+        return cls(
+            id=recipient.id,
+            role=recipient.role,
+            iso3=recipient.iso3,
+            name=recipient.name,
+            email=recipient.email,
+            webhook_url=recipient.webhook_url,
+            language=recipient.language,
+        )
+
+
+@dataclass(frozen=True)
+class Item:
+    """One reminder of a digest."""
+
+    reminder_id: int
+    offset_days: int
+    event: EventView
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A day's reminders for one recipient and channel, sent under one stable id."""
+
+    id: str
+    day: date
+    channel: str
+    created_at: datetime
+    recipient: Addressee
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The words of a digest in one language."""
+
+    subject: str
+    greeting: str
+    before: tuple[str, str]  # one day, several days
+    after: tuple[str, str]
+    footer: str
+
+
+PHRASES = {
+    "en": Phrases(
+        subject="Cartagena Monitor: reminders for {day}",
+        greeting=(
+            "Dear {name},\n\nThese dates of the Anti-Personnel Mine Ban Convention concern you:"
+        ),
+        before=("in {days} day", "in {days} days"),
+        after=(
+            "{days} day ago, and not yet recorded as met",
+            "{days} days ago, and not yet recorded as met",
+        ),
+        footer="You receive this as a contact point registered with Cartagena Monitor.",
+    ),
+    "fr": Phrases(
+        subject="Cartagena Monitor : rappels du {day}",
+        greeting=(
+            "Bonjour {name},\n\nCes dates de la Convention sur l'interdiction des mines "
+            "antipersonnel vous concernent :"
+        ),
+        before=("dans {days} jour", "dans {days} jours"),
+        after=(
+            "il y a {days} jour, et pas encore signalé comme respecté",
+            "il y a {days} jours, et pas encore signalé comme respecté",
+        ),
+        footer="Vous recevez ce message en tant que point de contact inscrit à Cartagena Monitor.",
+    ),
+    "es": Phrases(
+        subject="Cartagena Monitor: recordatorios del {day}",
+        greeting=(
+            "Estimado/a {name}:\n\nEstas fechas de la Convención sobre la prohibición de las minas "
+            "antipersonal le conciernen:"
+        ),
+        before=("dentro de {days} día", "dentro de {days} días"),
+        after=(
+            "hace {days} día, y aún no consta como cumplido",
+            "hace {days} días, y aún no consta como cumplido",
+        ),
+        footer="Recibe este mensaje como punto de contacto inscrito en Cartagena Monitor.",
+    ),
+}
+
+
+def phrases(language: str) -> Phrases:
+    """Return the words of a language, English when it has none."""
+    return PHRASES.get(language, PHRASES["en"])
+
+
+def subject(digest: Digest) -> str:
+    """Return the email subject of a digest."""
+    return phrases(digest.recipient.language).subject.format(day=digest.day.isoformat())
+
+
+def text_body(digest: Digest) -> str:
+    """Return the plain-text body of a digest."""
+    words = phrases(digest.recipient.language)
+    lines = [words.greeting.format(name=digest.recipient.name), ""]
+    lines.extend(f"- {_line(item, digest.day, words)}" for item in digest.items)
+    lines.extend(["", words.footer, f"[{digest.id}]", ""])
+    return "\n".join(lines)
+
+
+def _line(item: Item, day: date, words: Phrases) -> str:
+    event = item.event
+    dates = event.start.isoformat()
+    if event.end != event.start:
+        dates += f" – {event.end.isoformat()}"
+    where = f", {event.location}" if event.location else ""
+    if item.offset_days < 0:
+        days = (event.start - day).days
+        when = words.before[days != 1].format(days=days)
+    else:
+        days = (day - event.start).days
+        when = words.after[days != 1].format(days=days)
+    return f"{event.title}{where}: {dates} ({when})"
+
+
+def payload(digest: Digest) -> dict[str, Any]:
+    """Return the webhook body of a digest (Standard Webhooks' type, timestamp, data)."""
+    recipient = digest.recipient
+    return {
+        "type": "reminders.digest",
+        "timestamp": digest.created_at.isoformat(),
+        "data": {
+            "id": digest.id,
+            "day": digest.day.isoformat(),
+            "recipient": {
+                "id": recipient.id,
+                "role": recipient.role,
+                "iso3": recipient.iso3,
+                "name": recipient.name,
+                "language": recipient.language,
+            },
+            "reminders": [_reminder(item) for item in digest.items],
+        },
+    }
+
+
+def _reminder(item: Item) -> dict[str, Any]:
+    event = item.event
+    return {
+        "id": item.reminder_id,
+        "offset_days": item.offset_days,
+        "event": {
+            "id": event.id,
+            "title": event.title,
+            "kind": event.kind,
+            "start": event.start.isoformat(),
+            "end": event.end.isoformat(),
+            "location": event.location,
+            "iso3": event.iso3,
+            "source": event.source,
+            "status": event.status,
+        },
+    }

@@ -1,0 +1,65 @@
+"""The reminders service app: `create_app(settings)` builds it on the database the settings name.
+
+The app serves events, rules, recipients, the outbox and the calendars; it never runs the
+scheduler's jobs (`python -m services.reminders scheduler` does, in a process of its own).
+"""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI, Request
+from sqlmodel import Session
+
+from services.common.app import create_service_app
+from services.common.errors import ServiceUnavailable
+from services.reminders import repository
+from services.reminders.clients import parties_client
+from services.reminders.routes import router
+from services.reminders.service import StateDirectory
+from services.reminders.settings import RemindersSettings
+
+DESCRIPTION = """
+Meetings of the Anti-Personnel Mine Ban Convention (the June intersessional meetings of the
+Standing Committees, the November/December Meetings of the States Parties, Review Conferences),
+its important dates and every party's treaty deadlines; the rules that say how long before each
+a reminder goes; the contact points that receive them (each state manages its own with its own
+key); the outbox of planned reminders and the record of every delivery; and iCalendar feeds.
+Reads of events, rules and calendars are public; contact points are not. Updates need
+`If-Match` with the ETag last read. Errors are `application/problem+json`.
+"""
+
+
+def _start(app: FastAPI) -> None:
+    settings: RemindersSettings = app.state.settings
+    # One try only: a request waiting on a down parties service would only make its user wait.
+    app.state.states = StateDirectory(
+        lambda: parties_client(settings, transport=app.state.parties_transport, attempts=1)
+    )
+
+
+def _last_sync_ok(request: Request) -> None:
+    with Session(request.app.state.engine) as session:
+        run = repository.last_sync(session)
+    if run is None:
+        raise ServiceUnavailable("no sync with the parties service has run yet")
+    if run.outcome != "ok":
+        raise ServiceUnavailable(run.detail or "the last sync failed")
+
+
+def create_app(
+    settings: RemindersSettings | None = None,
+    *,
+    parties_transport: httpx.BaseTransport | None = None,
+) -> FastAPI:
+    """Build the reminders app; tests may route its calls to the parties service in-process."""
+    app = create_service_app(
+        settings=settings or RemindersSettings(),
+        title="Cartagena Monitor — reminders",
+        description=DESCRIPTION,
+        version="0.1.0",
+        routers=[router],
+        on_startup=_start,
+        dependencies={"parties_sync": _last_sync_ok},
+    )
+    app.state.parties_transport = parties_transport
+    return app

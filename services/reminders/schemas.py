@@ -1,0 +1,314 @@
+"""Request and response bodies of the reminders service's API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from enum import StrEnum
+from typing import Annotated, Self
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from services.common.types import NoControlCharacters
+from services.reminders.models import Event
+
+EARLIEST = date(1997, 1, 1)
+LATEST = date(2100, 12, 31)
+MAX_BEFORE_DAYS = 365
+MAX_AFTER_DAYS = 30
+
+
+class EventKind(StrEnum):
+    STANDING_COMMITTEES = "standing_committees"  # the June intersessional meetings
+    MEETING_OF_STATES_PARTIES = "meeting_of_states_parties"  # November/December
+    REVIEW_CONFERENCE = "review_conference"
+    SPECIAL_MEETING = "special_meeting"
+    ANNIVERSARY = "anniversary"
+    DEADLINE = "deadline"
+
+
+MEETING_KINDS = frozenset(
+    {
+        EventKind.STANDING_COMMITTEES,
+        EventKind.MEETING_OF_STATES_PARTIES,
+        EventKind.REVIEW_CONFERENCE,
+        EventKind.SPECIAL_MEETING,
+    }
+)
+
+
+class Audience(StrEnum):
+    """Who receives an event's reminders: the states it concerns, the committee, or both."""
+
+    ALL = "all"
+    STATES = "states"
+    COMMITTEE = "committee"
+
+
+class Language(StrEnum):
+    ENGLISH = "en"
+    FRENCH = "fr"
+    SPANISH = "es"
+
+
+class Role(StrEnum):
+    STATE_CONTACT = "state_contact"
+    COMMITTEE_MEMBER = "committee_member"
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    DEAD = "dead"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    RETRYING = "retrying"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+    CANCELLED = "cancelled"
+
+
+def _plausible(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+def _email(value: str) -> str:
+    try:
+        address = Address(addr_spec=value)
+    except (ValueError, HeaderParseError) as exc:
+        raise ValueError("is not an email address") from exc
+    if not address.username or not address.domain:
+        raise ValueError("is not an email address")
+    return value
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError("must be an http or https URL")
+    if not parts.hostname:
+        raise ValueError("must name a host")
+    if parts.username or parts.password:
+        raise ValueError("must not carry credentials")
+    return value
+
+
+def _text(max_length: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+
+
+EventDate = Annotated[date, AfterValidator(_plausible)]
+Title = Annotated[str, _text(300), NoControlCharacters]
+Place = Annotated[str, _text(200), NoControlCharacters]
+Source = Annotated[str, _text(2000), NoControlCharacters]
+Name = Annotated[str, _text(200), NoControlCharacters]
+Iso3Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
+EmailAddress = Annotated[str, _text(320), NoControlCharacters, AfterValidator(_email)]
+WebhookUrl = Annotated[str, _text(2000), NoControlCharacters, AfterValidator(_http_url)]
+BeforeDays = Annotated[int, Field(ge=1, le=MAX_BEFORE_DAYS)]
+AfterDays = Annotated[int, Field(ge=1, le=MAX_AFTER_DAYS)]
+
+
+class Input(BaseModel):
+    """Base of request bodies: an unknown field (`id`, `version`, `status`…) is a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---------------------------------------------------------------- events
+
+
+class EventInput(Input):
+    """A meeting or date as admins record it; a PUT replaces every field."""
+
+    title: Title
+    kind: EventKind
+    start: EventDate
+    end: EventDate
+    location: Place | None = None
+    iso3: Iso3Code | None = Field(default=None, description="The state it concerns, if one")
+    source: Source | None = Field(default=None, description="Where the date comes from")
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) precedes start ({self.start})")
+        return self
+
+
+class EventPublic(Output):
+    id: int
+    title: str
+    kind: str
+    start: date
+    end: date
+    location: str | None
+    iso3: str | None
+    source: str
+    status: str
+
+    @classmethod
+    def of(cls, event: Event) -> EventPublic:
+        """Shape an event row for the API."""
+        assert event.id is not None
+        return cls(
+            id=event.id,
+            title=event.title,
+            kind=event.kind,
+            start=event.starts_on,
+            end=event.ends_on,
+            location=event.location,
+            iso3=event.iso3,
+            source=event.source,
+            status=event.status,
+        )
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _distinct(values: list[int]) -> list[int]:
+    if len(set(values)) != len(values):
+        raise ValueError("must not repeat a lead time")
+    return sorted(values, reverse=True)
+
+
+class RuleInput(Input):
+    """The lead times of a kind of event; after-days apply to a party's deadlines only."""
+
+    before_days: Annotated[list[BeforeDays], Field(max_length=10)]
+    after_days_unless_met: Annotated[list[AfterDays], Field(max_length=5)] = []
+    audience: Audience
+
+    _distinct_before = field_validator("before_days")(_distinct)
+    _distinct_after = field_validator("after_days_unless_met")(_distinct)
+
+
+class RulePublic(Output):
+    kind: str
+    before_days: list[int]
+    after_days_unless_met: list[int]
+    audience: str
+    source: str
+    version: int
+    updated_at: datetime
+
+
+# ---------------------------------------------------------------- recipients
+
+
+class RecipientInput(Input):
+    """A contact point: an email address, a webhook URL, or both; a PUT replaces every field."""
+
+    name: Name
+    email: EmailAddress | None = None
+    webhook_url: WebhookUrl | None = None
+    language: Language = Language.ENGLISH
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Self:
+        if self.email is None and self.webhook_url is None:
+            raise ValueError("give an email address, a webhook URL, or both")
+        return self
+
+
+class RecipientPublic(Output):
+    id: int
+    role: str
+    iso3: str | None
+    name: str
+    email: str | None
+    webhook_url: str | None
+    language: str
+    active: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+# ---------------------------------------------------------------- reminders and deliveries
+
+
+class ReminderPublic(Output):
+    id: int
+    event_id: int
+    offset_days: int
+    recipient_id: int
+    channel: str
+    due_at: datetime
+    expires_at: datetime
+    status: str
+    delivery_id: str | None
+    delivered_at: datetime | None
+
+
+class AttemptPublic(Output):
+    number: int
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    error: str | None
+
+
+class DeliveryPublic(Output):
+    id: str
+    recipient_id: int
+    channel: str
+    day: date
+    sequence: int
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime
+    transport: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class DeliveryDetail(DeliveryPublic):
+    reminder_ids: list[int]
+    attempt_log: list[AttemptPublic]
+
+
+class PlanOutcome(BaseModel):
+    """What one planning run changed in the outbox."""
+
+    created: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    restored: int = 0
+    expired: int = 0
+
+    @property
+    def changed(self) -> int:
+        """How many outbox rows the run wrote."""
+        return self.created + self.moved + self.cancelled + self.restored + self.expired
+
+
+class SyncOutcome(Output):
+    outcome: str
+    parties: int
+    changed: int
+    detail: str | None
+    started_at: datetime
+    finished_at: datetime

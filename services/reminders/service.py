@@ -1,0 +1,289 @@
+"""Operations of the reminders API: what each route does, between repository and planning.
+
+Every write is audited and re-plans the reminders it touches in the same transaction, so the
+outbox never lags the records it was planned from.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pycountry
+from sqlmodel import Session
+
+from services.common.audit import Actor
+from services.common.auth import Principal, Role
+from services.common.errors import (
+    Conflict,
+    Forbidden,
+    ServiceUnavailable,
+    Unprocessable,
+    UpstreamError,
+)
+from services.reminders import planning, repository
+from services.reminders.addresses import refusal
+from services.reminders.clients import PartiesClient
+from services.reminders.models import Event, Recipient, Rule
+from services.reminders.planning import Scope
+from services.reminders.schemas import (
+    EventInput,
+    EventKind,
+    PlanOutcome,
+    RecipientInput,
+    RuleInput,
+)
+from services.reminders.schemas import Role as RecipientRole
+
+logger = logging.getLogger(__name__)
+# Every contact point is one more address the service posts to: a state needs a few, not many.
+MAX_CONTACTS_PER_STATE = 20
+
+
+class StateDirectory:
+    """Tells whether an ISO-3 code names a state: ISO 3166 first, then the parties service."""
+
+    def __init__(self, client: Callable[[], PartiesClient]) -> None:
+        self._client = client
+
+    def check(self, iso3: str) -> str:
+        """Return the upper-case code, or raise 422 when it names no state."""
+        code = iso3.upper()
+        if pycountry.countries.get(alpha_3=code) is None:
+            raise _invalid("iso3", f"{code!r} is not an ISO 3166 alpha-3 country code")
+        try:
+            with self._client() as parties:
+                known = parties.knows_state(code)
+        except (ServiceUnavailable, UpstreamError) as exc:
+            # ISO 3166 has vouched for the code; the parties service is asked when it can answer.
+            logger.warning("state %s not checked with the parties service: %s", code, exc.detail)
+            return code
+        if not known:
+            raise _invalid("iso3", f"{code} is not one of the states the parties service knows")
+        return code
+
+
+def _invalid(field: str, message: str) -> Unprocessable:
+    return Unprocessable(
+        f"{field}: {message}",
+        extra={"errors": [{"loc": ["body", field], "msg": message, "type": "value_error"}]},
+    )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an operation needs besides the session."""
+
+    now: datetime
+    send_hour: int
+    production: bool
+    states: StateDirectory
+
+
+def _replan(session: Session, ctx: Context, scope: Scope, actor: Actor) -> PlanOutcome:
+    return planning.plan(session, now=ctx.now, send_hour=ctx.send_hour, scope=scope, actor=actor)
+
+
+# ---------------------------------------------------------------- events
+
+
+def _event_values(body: EventInput, iso3: str | None) -> dict[str, Any]:
+    return {
+        "title": body.title,
+        "kind": body.kind.value,
+        "starts_on": body.start,
+        "ends_on": body.end,
+        "location": body.location,
+        "iso3": iso3,
+    }
+
+
+def create_event(session: Session, *, body: EventInput, ctx: Context, actor: Actor) -> Event:
+    """Record a meeting or date and plan its reminders."""
+    iso3 = ctx.states.check(body.iso3) if body.iso3 else None
+    event = Event(
+        key=f"event:{uuid.uuid4().hex}",
+        source=body.source or f"recorded through the API with key {actor.id}",
+        origin="api",
+        # A date of one state's belongs on its calendar, not on the Convention's.
+        on_calendar=iso3 is None,
+        status="scheduled",
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        updated_by=actor.id,
+        **_event_values(body, iso3),
+    )
+    repository.create(session, event, entity="event", actor=actor, at=ctx.now)
+    assert event.id is not None
+    _replan(session, ctx, Scope(event_ids=frozenset({event.id})), actor)
+    return event
+
+
+def update_event(
+    session: Session, *, event: Event, body: EventInput, ctx: Context, actor: Actor
+) -> Event:
+    """Move or correct an event; its pending reminders follow."""
+    if event.key.startswith("deadline:"):
+        raise Conflict(
+            f"Event {event.id} is {event.iso3}'s deadline, kept in step with the parties service: "
+            "record an extension there and the next sync moves it."
+        )
+    iso3 = ctx.states.check(body.iso3) if body.iso3 else None
+    values = _event_values(body, iso3)
+    if body.source:
+        values["source"] = body.source
+    assert event.id is not None
+    repository.update_versioned(
+        session,
+        event,
+        entity="event",
+        entity_id=event.key,
+        values=values,
+        actor=actor,
+        at=ctx.now,
+    )
+    _replan(session, ctx, Scope(event_ids=frozenset({event.id})), actor)
+    return event
+
+
+# ---------------------------------------------------------------- rules
+
+
+def replace_rule(
+    session: Session, *, rule: Rule, body: RuleInput, ctx: Context, actor: Actor
+) -> Rule:
+    """Set the lead times of a kind of event and re-plan the events of that kind."""
+    if body.after_days_unless_met and rule.kind != EventKind.DEADLINE:
+        raise _invalid(
+            "after_days_unless_met", "only deadlines can be met, so only they take after-days"
+        )
+    values: dict[str, Any] = {
+        "before_days": body.before_days,
+        "after_days_unless_met": body.after_days_unless_met,
+        "audience": body.audience.value,
+    }
+    values["source"] = (
+        rule.source
+        if all(getattr(rule, k) == v for k, v in values.items())
+        else f"set through the API with key {actor.id}"
+    )
+    repository.update_versioned(
+        session, rule, entity="rule", entity_id=rule.kind, values=values, actor=actor, at=ctx.now
+    )
+    _replan(session, ctx, Scope(kinds=frozenset({rule.kind})), actor)
+    return rule
+
+
+# ---------------------------------------------------------------- recipients
+
+
+def _check_webhook(body: RecipientInput, ctx: Context) -> None:
+    if body.webhook_url and ctx.production and (reason := refusal(body.webhook_url)) is not None:
+        raise _invalid("webhook_url", reason)
+
+
+def _recipient_values(body: RecipientInput) -> dict[str, Any]:
+    return {
+        "name": body.name,
+        "email": body.email,
+        "webhook_url": body.webhook_url,
+        "language": body.language.value,
+    }
+
+
+def create_recipient(
+    session: Session,
+    *,
+    role: RecipientRole,
+    iso3: str | None,
+    body: RecipientInput,
+    ctx: Context,
+    actor: Actor,
+) -> Recipient:
+    """Add a contact point or committee member and plan the reminders it should get."""
+    _check_webhook(body, ctx)
+    if iso3 is not None and repository.count_active(session, iso3=iso3) >= MAX_CONTACTS_PER_STATE:
+        raise Conflict(
+            f"{iso3} has {MAX_CONTACTS_PER_STATE} active contact points, the most allowed; "
+            "deactivate one first."
+        )
+    recipient = Recipient(
+        role=role.value,
+        iso3=iso3,
+        active=True,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        updated_by=actor.id,
+        **_recipient_values(body),
+    )
+    repository.create(session, recipient, entity="recipient", actor=actor, at=ctx.now)
+    assert recipient.id is not None
+    _replan(session, ctx, Scope(recipient_ids=frozenset({recipient.id})), actor)
+    return recipient
+
+
+def update_recipient(
+    session: Session, *, recipient: Recipient, body: RecipientInput, ctx: Context, actor: Actor
+) -> Recipient:
+    """Change a recipient's addresses or language; a dropped channel's reminders are cancelled."""
+    if not recipient.active:
+        raise Conflict(f"Recipient {recipient.id} was deactivated; add a new one instead.")
+    _check_webhook(body, ctx)
+    _write_recipient(session, recipient, _recipient_values(body), ctx, actor, "update")
+    return recipient
+
+
+def deactivate_recipient(
+    session: Session, *, recipient: Recipient, ctx: Context, actor: Actor
+) -> None:
+    """Stop a recipient's reminders; the record and its history stay."""
+    if not recipient.active:
+        raise Conflict(f"Recipient {recipient.id} is already deactivated.")
+    _write_recipient(session, recipient, {"active": False}, ctx, actor, "deactivate")
+
+
+def _write_recipient(
+    session: Session,
+    recipient: Recipient,
+    values: dict[str, Any],
+    ctx: Context,
+    actor: Actor,
+    operation: str,
+) -> None:
+    assert recipient.id is not None
+    repository.update_versioned(
+        session,
+        recipient,
+        entity="recipient",
+        entity_id=str(recipient.id),
+        values=values,
+        actor=actor,
+        at=ctx.now,
+        operation=operation,
+    )
+    _replan(session, ctx, Scope(recipient_ids=frozenset({recipient.id})), actor)
+
+
+# ---------------------------------------------------------------- who sees what
+
+
+def ensure_may_read_contacts(principal: Principal, iso3: str) -> None:
+    """Contact points are personal data: the state's own key, the committee or admins only."""
+    if principal.role in (Role.ADMIN, Role.COMMITTEE):
+        return
+    if principal.role is Role.STATE and principal.state == iso3.upper():
+        return
+    raise Forbidden(f"This key may not read the contact points of {iso3.upper()}.")
+
+
+def visible_state(principal: Principal, iso3: str | None) -> str | None:
+    """Return the state whose reminders a key may list: its own for a state key, else any."""
+    if principal.role is not Role.STATE:
+        return iso3.upper() if iso3 else None
+    if iso3 is not None and iso3.upper() != principal.state:
+        raise Forbidden(f"This key may not read the reminders of {iso3.upper()}.")
+    return principal.state

@@ -1,0 +1,49 @@
+"""Settings of the reminders service and its scheduler (environment prefix `REMINDERS_`)."""
+
+from typing import ClassVar, Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from services.common.settings import ServiceSettings, sqlite_url
+
+
+class RemindersSettings(ServiceSettings):
+    # An empty variable (docker compose's `${REMINDERS_SMTP_HOST:-}`) means the default.
+    model_config = SettingsConfigDict(
+        env_prefix="REMINDERS_", extra="ignore", env_ignore_empty=True
+    )
+    secret_fields: ClassVar[tuple[str, ...]] = ("webhook_secret",)
+
+    database_url: str = sqlite_url("reminders.db")
+    port: int = 8003
+    # The parties service, whose deadlines the sync job pulls and whose states validate ISO-3 codes.
+    parties_url: str = "http://127.0.0.1:8002"
+    parties_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # The hour (UTC) at which a day's reminders go out.
+    send_hour_utc: int = Field(default=8, ge=0, le=23)
+    # Scheduler: how often each job runs, and how late a missed run may still start.
+    sync_interval_seconds: int = Field(default=3600, ge=1)
+    sync_retry_seconds: int = Field(default=60, ge=1)  # after a failed sync
+    plan_interval_seconds: int = Field(default=900, ge=1)
+    deliver_interval_seconds: int = Field(default=60, ge=1)
+    misfire_grace_hours: int = Field(default=6, ge=1)
+    # A scheduler holds a lease in the database, renewed every quarter of this; a second one,
+    # started by mistake, runs nothing until the first has been gone this long.
+    lease_seconds: int = Field(default=120, ge=4)
+    # Email: without an SMTP host, email reminders go to the log channel (written to the log).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "Cartagena Monitor <reminders@cartagena-monitor.invalid>"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Webhooks: the Standard Webhooks signing secret (`whsec_` + base64), and the wait per send.
+    webhook_secret: SecretStr | None = None
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # Retries: attempt n waits base * 2**(n-1) seconds, at most `retry_max_seconds`; after
+    # `max_attempts` failed attempts a delivery is dead-lettered.
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    retry_base_seconds: int = Field(default=60, ge=1)
+    retry_max_seconds: int = Field(default=6 * 3600, ge=1)

@@ -1,0 +1,147 @@
+"""The deadlines sync: every party's deadlines from the parties service become events.
+
+Idempotent: a deadline is found again by its natural key (`deadline:{ISO3}:{kind}[:{year}]`), so a
+second run with the same answers changes nothing. A moved due date (an extension granted) moves
+the event and, through planning, its reminders; a met deadline cancels them. Everything is fetched
+before anything is written: when the parties service fails midway, nothing changes and the run is
+recorded as failed, to be tried again at the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from services.common.audit import Actor
+from services.common.db import writer
+from services.common.errors import DomainError
+from services.reminders import repository
+from services.reminders.clients import PartiesClient, PartyDeadline, PartyDeadlines
+from services.reminders.models import Event, SyncRun
+from services.reminders.schemas import EventKind
+
+logger = logging.getLogger(__name__)
+SYNC = Actor(id="parties-sync", role="system")
+TITLES = {
+    "article4_stockpile_destruction": "{name}: deadline to destroy stockpiled anti-personnel mines"
+    " (Article 4)",
+    "article5_clearance": "{name}: deadline to clear mined areas (Article 5)",
+    "article7_initial_report": "{name}: initial transparency report due (Article 7.1)",
+    "article7_annual_report": "{name}: transparency report covering {year} due (Article 7.2)",
+}
+
+
+def deadline_key(iso3: str, kind: str, covers_year: int | None) -> str:
+    """Return the natural key of a party's deadline."""
+    return f"deadline:{iso3}:{kind}" + (f":{covers_year}" if covers_year is not None else "")
+
+
+def deadline_title(name: str, deadline: PartyDeadline) -> str:
+    """Return how a party's deadline is called in lists, messages and calendars."""
+    template = TITLES.get(deadline.kind, "{name}: " + deadline.kind.replace("_", " ") + " deadline")
+    return template.format(name=name, year=deadline.covers_year)
+
+
+def sync_deadlines(
+    engine: Engine,
+    client: Callable[[], PartiesClient],
+    *,
+    now: Callable[[], datetime],
+) -> SyncRun:
+    """Pull every party's deadlines and store them; a failure keeps what was there."""
+    started = now()
+    try:
+        with client() as parties:
+            fetched = parties.all_deadlines()
+    except DomainError as exc:
+        logger.warning("deadlines not synced: %s", exc.detail)
+        return _record(
+            engine,
+            SyncRun(
+                started_at=started, finished_at=now(), outcome="failed", detail=exc.detail[:1000]
+            ),
+        )
+    with Session(writer(engine), expire_on_commit=False) as session:
+        changed = apply_deadlines(session, fetched, at=now())
+        run = SyncRun(
+            started_at=started,
+            finished_at=now(),
+            outcome="ok",
+            parties=len(fetched),
+            changed=changed,
+        )
+        session.add(run)
+        session.commit()
+    logger.info("deadlines synced", extra={"parties": len(fetched), "changed": changed})
+    return run
+
+
+def _record(engine: Engine, run: SyncRun) -> SyncRun:
+    with Session(writer(engine), expire_on_commit=False) as session:
+        session.add(run)
+        session.commit()
+    return run
+
+
+def apply_deadlines(session: Session, fetched: list[PartyDeadlines], *, at: datetime) -> int:
+    """Insert new deadlines, update moved or met ones; return how many events changed."""
+    repository.lock_sync(session)
+    known = repository.events_by_key(session, prefix="deadline:")
+    changed = 0
+    for party in fetched:
+        for deadline in party.deadlines:
+            key = deadline_key(party.iso3, deadline.kind, deadline.covers_year)
+            event = known.get(key)
+            if event is None:
+                repository.create(
+                    session, _new_event(key, party, deadline, at), entity="event", actor=SYNC, at=at
+                )
+                changed += 1
+            elif _update(session, event, deadline, at):
+                changed += 1
+    return changed
+
+
+def _status(deadline: PartyDeadline) -> str:
+    return "met" if deadline.status == "met" else "scheduled"
+
+
+def _source(iso3: str, deadline: PartyDeadline) -> str:
+    return f"parties service, deadlines of {iso3}: {deadline.source}"
+
+
+def _new_event(key: str, party: PartyDeadlines, deadline: PartyDeadline, at: datetime) -> Event:
+    return Event(
+        key=key,
+        title=deadline_title(party.name, deadline),
+        kind=EventKind.DEADLINE,
+        starts_on=deadline.due,
+        ends_on=deadline.due,
+        iso3=party.iso3,
+        source=_source(party.iso3, deadline),
+        origin="parties",
+        on_calendar=False,
+        status=_status(deadline),
+        created_at=at,
+        updated_at=at,
+        updated_by=SYNC.id,
+    )
+
+
+def _update(session: Session, event: Event, deadline: PartyDeadline, at: datetime) -> bool:
+    """Follow a deadline that moved or was met; the title (the seed's, say) stays."""
+    values: dict[str, object] = {"status": _status(deadline)}
+    if event.starts_on != deadline.due:
+        assert event.iso3 is not None
+        values |= {
+            "starts_on": deadline.due,
+            "ends_on": deadline.due,
+            "source": _source(event.iso3, deadline),
+        }
+    return repository.update_versioned(
+        session, event, entity="event", entity_id=event.key, values=values, actor=SYNC, at=at
+    )

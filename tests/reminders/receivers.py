@@ -1,0 +1,177 @@
+"""Real receivers on loopback: an SMTP server (aiosmtpd) and a webhook endpoint that records
+what arrives, checks Standard Webhooks signatures, and can answer slowly, hold a request open, or
+fail, on demand."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from tools.processes import free_port
+
+# A Standard Webhooks secret: "whsec_" and the base64 of the key.
+WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+# Every wait of a receiver is bounded, so a test that forgets to release it still ends.
+LONGEST_WAIT_S = 30.0
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SmtpServer:
+    """An SMTP server on 127.0.0.1 that keeps every message it accepts."""
+
+    port: int
+    sink: _Sink = field(default_factory=_Sink)
+    controller: Controller | None = None
+
+    def start(self) -> None:
+        """Listen on the port."""
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self.sink.lock:
+            return list(self.sink.messages)
+
+    def message_ids(self) -> list[str]:
+        return [str(message["Message-ID"]) for message in self.messages]
+
+
+@contextmanager
+def smtp_server(*, started: bool = True) -> Iterator[SmtpServer]:
+    """Run an SMTP server on a free loopback port (or only reserve the port, to start later)."""
+    server = SmtpServer(port=free_port())
+    if started:
+        server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+    verified: bool
+
+    @property
+    def webhook_id(self) -> str:
+        return self.headers["webhook-id"]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class WebhookReceiver:
+    """An HTTP endpoint on 127.0.0.1 that records every POST and answers as told."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.status = 204
+        self.delay_s = 0.0
+        self.hold_request_number: int | None = None
+        self.held = threading.Event()
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/hooks/reminders"
+
+    def requests(self) -> list[Received]:
+        with self._lock:
+            return list(self.received)
+
+    def distinct_ids(self) -> set[str]:
+        return {r.webhook_id for r in self.requests()}
+
+    def _record(self, received: Received) -> int:
+        with self._lock:
+            self.received.append(received)
+            return len(self.received)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                number = receiver._record(Received(headers, body, _verified(body, headers)))
+                if number == receiver.hold_request_number:
+                    receiver.held.set()
+                    receiver.release.wait(LONGEST_WAIT_S)
+                if receiver.delay_s:
+                    receiver.release.wait(min(receiver.delay_s, LONGEST_WAIT_S))
+                self.send_response(receiver.status)
+                if receiver.status in (301, 302, 307, 308):
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                return
+
+        return Handler
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(LONGEST_WAIT_S)
+
+
+def _verified(body: bytes, headers: dict[str, str]) -> bool:
+    try:
+        Webhook(WEBHOOK_SECRET).verify(body, headers)
+    except WebhookVerificationError:
+        return False
+    return True
+
+
+@contextmanager
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    """Run a webhook receiver on a free loopback port."""
+    receiver = WebhookReceiver()
+    receiver.start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
