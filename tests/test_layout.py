@@ -11,6 +11,11 @@ from services.common.settings import PROJECT_ROOT
 TOP_LEVEL = [
     "services/common",
     "services/actions",
+    "services/parties",
+    "services/reminders",
+    "dashboard",
+    "deploy",
+    "docker-compose.yml",
     "tests",
     "pyproject.toml",
     "uv.lock",

@@ -16,14 +16,19 @@ from services.common.settings import PROJECT_ROOT
 from tools.processes import free_port, python_module, stop, wait_until_up
 
 
-def test_the_procfile_starts_the_dashboard() -> None:
-    assert "dashboard: python -m dashboard" in (PROJECT_ROOT / "Procfile").read_text()
+def test_the_procfile_starts_the_dashboard_and_the_scheduler() -> None:
+    procfile = (PROJECT_ROOT / "Procfile").read_text()
+    assert "dashboard: python -m dashboard" in procfile
+    assert "scheduler: python -m services.reminders scheduler" in procfile
 
 
 def procfile_services() -> list[str]:
     lines = (PROJECT_ROOT / "Procfile").read_text().splitlines()
+    # The processes named after their service package (not the scheduler, nor the dashboard).
     return [
-        m.group(1) for line in lines if (m := re.match(r"^(\w+): python -m services\.(\w+)", line))
+        m.group(1)
+        for line in lines
+        if (m := re.match(r"^(\w+): python -m services\.(\w+)", line)) and m.group(1) == m.group(2)
     ]
 
 
@@ -31,7 +36,7 @@ def test_the_makefile_sets_up_every_service_in_the_procfile() -> None:
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     listed = re.search(r"^SERVICES := (.+)$", makefile, re.MULTILINE)
     assert listed is not None
-    assert set(listed.group(1).split()) >= set(procfile_services()) - {"scheduler", "dashboard"}
+    assert set(listed.group(1).split()) == set(procfile_services())
 
 
 def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
@@ -42,6 +47,7 @@ def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path
         env[f"{name.upper()}_DATABASE_URL"] = f"sqlite:///{tmp_path / name}.db"
         env[f"{name.upper()}_PORT"] = str(port)
     env["PARTIES_ACTIONS_URL"] = f"http://127.0.0.1:{ports['actions']}"
+    env["REMINDERS_PARTIES_URL"] = f"http://127.0.0.1:{ports['parties']}"
     dashboard_port = free_port()
     env["DASHBOARD_PORT"] = str(dashboard_port)
     for name, port in ports.items():
@@ -77,6 +83,8 @@ def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path
                 httpx.get(f"http://127.0.0.1:{ports['parties']}/states", timeout=5).json()["total"]
                 == 195
             )
+            events = httpx.get(f"http://127.0.0.1:{ports['reminders']}/events", timeout=5).json()
+            assert events["total"] >= 7
         finally:
             stop(process, signal.SIGINT)
     for port in [*ports.values(), dashboard_port]:

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from services.actions.settings import ActionsSettings
 from services.common.settings import VAR_DIR
 from services.parties.settings import PartiesSettings
+from services.reminders.settings import RemindersSettings
 
 DEFAULT_DIRECTORY = VAR_DIR / "backups"
 
@@ -42,20 +43,12 @@ class Database:
 
 def configured_databases() -> list[Database]:
     """Every database the current settings name: each service's and the key store."""
-    settings = [ActionsSettings(), PartiesSettings(), *_reminders_settings()]
+    settings = [ActionsSettings(), PartiesSettings(), RemindersSettings()]
     databases = [
         Database(s.__class__.__name__.removesuffix("Settings").lower(), s.database_url)
         for s in settings
     ]
     return [*databases, Database("keys", settings[0].keys_database_url)]
-
-
-def _reminders_settings() -> list[ActionsSettings]:
-    try:
-        from services.reminders.settings import RemindersSettings
-    except ImportError:  # a checkout without the reminders service
-        return []
-    return [RemindersSettings()]  # type: ignore[list-item]
 
 
 def backup_database(database: Database, directory: Path) -> Path:
