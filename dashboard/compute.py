@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 STATUSES = ("not_started", "in_progress", "completed", "not_applicable")
@@ -508,6 +508,28 @@ def event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for e in sorted(events, key=lambda e: (e["start"], e["title"]))
     ]
+
+
+def reminder_rows(
+    events: list[dict[str, Any]], rules: list[dict[str, Any]], from_day: date
+) -> list[dict[str, Any]]:
+    """When reminders go out ahead of each coming date, from the rules' lead times."""
+    lead_times = {rule["kind"]: rule["before_days"] for rule in rules}
+    rows = []
+    for event in events:
+        start = date.fromisoformat(event["start"])
+        for days in lead_times.get(event["kind"], []):
+            sent = start - timedelta(days=days)
+            if sent >= from_day:
+                rows.append(
+                    {
+                        "reminder on": sent.isoformat(),
+                        "days before": days,
+                        "for": event["title"],
+                        "date": event["start"],
+                    }
+                )
+    return sorted(rows, key=lambda row: (row["reminder on"], row["for"]))
 
 
 def change_rows(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute import commitment_rows, deadline_rows, event_rows
+from dashboard.compute import commitment_rows, deadline_rows, event_rows, reminder_rows
 
 st.title("Party profile")
 ui.how_to_read(
@@ -54,9 +54,17 @@ if ui.usable(states):
             st.subheader("Commitments")
             if ui.usable(commitments):
                 ui.table(commitment_rows(commitments.data["items"]), f"{iso3}-commitments")
-    st.subheader("Coming dates (reminders go out ahead of each)")
+    st.subheader("Coming dates")
     events = ui.fetch(
         "reminders", "/events", {"iso3": iso3, "from": ui.as_of().isoformat(), "limit": 500}
     )
+    rules = ui.fetch("reminders", "/rules", {"limit": 500})
     if ui.usable(events):
         ui.table(event_rows(events.data["items"]), f"{iso3}-dates")
+        if rules.data is not None:
+            st.subheader("Upcoming reminders to its contact points")
+            ui.table(
+                reminder_rows(events.data["items"], rules.data["items"], ui.as_of()),
+                f"{iso3}-reminders",
+                caption="Sent at the lead times the rules set for each kind of date",
+            )

@@ -15,7 +15,7 @@ from tests.parties.conftest import actions_client  # noqa: F401 - shared fixture
 from tools.processes import free_port, python_module, running
 
 TODAY = "2010-05-01"
-SERVICES = ("actions", "parties")
+SERVICES = ("actions", "parties", "reminders")
 
 
 @dataclass

@@ -24,6 +24,7 @@ from dashboard.compute import (
     overview_cards,
     provenance,
     region_rows,
+    reminder_rows,
     section_shares,
     stockpile_rows,
     uniform_columns,
@@ -209,6 +210,24 @@ def test_uniform_columns_turns_mixed_columns_into_text() -> None:
     rows = uniform_columns([{"a": 1, "b": "x"}, {"a": "two", "b": None}, {"a": None, "b": "y"}])
     assert rows == [{"a": "1", "b": "x"}, {"a": "two", "b": None}, {"a": None, "b": "y"}]
     assert uniform_columns([{"n": 1}, {"n": 2.5}]) == [{"n": 1}, {"n": 2.5}]
+
+
+def test_reminder_rows_follow_the_lead_times() -> None:
+    events = [
+        {"start": "2010-06-21", "kind": "standing_committees", "title": "Standing Committees"},
+        {"start": "2010-06-01", "kind": "deadline", "title": "Ukraine: Article 4"},
+    ]
+    rules = [
+        {"kind": "standing_committees", "before_days": [60, 30, 7]},
+        {"kind": "deadline", "before_days": [30, 7]},
+    ]
+    rows = reminder_rows(events, rules, date(2010, 5, 1))
+    assert [(r["reminder on"], r["days before"]) for r in rows] == [
+        ("2010-05-02", 30),
+        ("2010-05-22", 30),
+        ("2010-05-25", 7),
+        ("2010-06-14", 7),
+    ]
 
 
 def test_change_rows() -> None:

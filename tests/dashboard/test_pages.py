@@ -81,10 +81,19 @@ def test_the_as_of_date_changes_what_the_pages_show(dashboard_settings: dict) ->
     assert any("to 2010-03-01" in m.value for m in app.markdown)
 
 
-def test_party_profile_shows_deadlines_and_commitments(dashboard_settings: dict) -> None:
+def test_party_profile_shows_deadlines_commitments_and_reminders(dashboard_settings: dict) -> None:
     app = render("party")
     assert any("Nicaragua" in s.value for s in app.subheader)
-    assert len(app.dataframe) >= 3
+    assert any(s.value == "Upcoming reminders to its contact points" for s in app.subheader)
+    assert len(app.dataframe) >= 4  # obligations, deadlines, commitments, coming dates
+    assert not app.warning
+
+
+def test_calendar_lists_the_2010_dates(dashboard_settings: dict) -> None:
+    app = render("calendar")
+    assert not app.warning
+    assert len(app.dataframe) == 1
+    assert len(app.get("download_button")) == 1
 
 
 def test_with_the_parties_service_stopped_pages_still_render(
