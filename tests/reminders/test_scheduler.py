@@ -227,3 +227,34 @@ def test_a_scheduler_started_by_mistake_waits_and_sends_nothing(
     engine.dispose()
     assert held is not None and held.holder == "the-first"
     assert (receiver.requests(), rows(database_url, Delivery)) == ([], [])
+
+
+def test_two_schedulers_running_at_once_deliver_every_reminder_exactly_once(
+    database_url: str, tmp_path: Path, smtp: SmtpServer, receiver: WebhookReceiver
+) -> None:
+    prepare_database(database_url)
+    for n, iso3 in enumerate(STATES):
+        add_recipient(
+            database_url,
+            iso3=iso3,
+            name=f"Contact point of {iso3}",
+            email=f"contact{n}@states.example",
+            webhook_url=receiver.url,
+        )
+    plan(database_url, at(TODAY))
+    env = scheduler_env(database_url, smtp)
+    logs = [tmp_path / "first.log", tmp_path / "second.log"]
+    with scheduler(env, logs[0]) as first, scheduler(env, logs[1]) as second:
+        wait_for(lambda: settled(database_url), logs[0])
+        # The lease kept one of them waiting (on a starved machine the two may even trade it).
+        waiting = [log for log in logs if "waiting for the lease" in log.read_text()]
+        assert waiting, [log.read_text()[-2000:] for log in logs]
+        assert stop(first, signal.SIGTERM) == 0
+        assert stop(second, signal.SIGTERM) == 0
+    deliveries = rows(database_url, Delivery)
+    assert {d.status for d in deliveries} == {"delivered"}
+    webhook_ids = [r.webhook_id for r in receiver.requests()]
+    assert sorted(webhook_ids) == sorted({d.id for d in deliveries if d.channel == "webhook"})
+    message_ids = [m["Message-ID"].strip("<>").partition("@")[0] for m in smtp.messages]
+    assert sorted(message_ids) == sorted({d.id for d in deliveries if d.channel == "email"})
+    assert len(deliveries) == 6 * len(STATES)
