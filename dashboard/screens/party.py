@@ -3,7 +3,13 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute import commitment_rows, deadline_rows, event_rows, reminder_rows
+from dashboard.compute import (
+    change_rows,
+    commitment_rows,
+    deadline_rows,
+    event_rows,
+    reminder_rows,
+)
 
 st.title("Party profile")
 ui.how_to_read(
@@ -47,6 +53,14 @@ if ui.usable(states):
             )
         st.subheader("Deadlines")
         ui.table(deadline_rows(state["deadlines"]), f"{iso3}-deadlines")
+        history = ui.fetch(
+            "parties",
+            "/changes",
+            {"since": "2010-01-01", "until": ui.as_of().isoformat(), "iso3": iso3, "limit": 500},
+        )
+        st.subheader("History: what was recorded for this State")
+        if ui.usable(history):
+            ui.table(change_rows(history.data["items"]), f"{iso3}-history")
         if membership["status"] == "party":
             commitments = ui.fetch(
                 "parties", f"/parties/{iso3}/commitments", {"limit": 500, **ui.as_of_query()}

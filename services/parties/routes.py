@@ -747,6 +747,9 @@ def list_changes(
     since: Annotated[date, Query(description="From the start of this day (YYYY-MM-DD)")],
     until: Annotated[date | None, Query(description="To the end of this day")] = None,
     include_seed: Annotated[bool, Query(description="Include the seeded records")] = False,
+    iso3: Annotated[
+        str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Only what concerns this state")
+    ] = None,
 ) -> Page[Change]:
     """List what changed since a day (e.g. since the last meeting), oldest first."""
     items, total = service.changes_since(
@@ -754,6 +757,7 @@ def list_changes(
         since=since,
         until=until,
         include_seed=include_seed,
+        iso3=iso3.upper() if iso3 else None,
         limit=page.limit,
         offset=page.offset,
     )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -48,7 +48,7 @@ from services.parties.schemas import (
     ObligationsUpdate,
     PartyDeadline,
 )
-from services.parties.snapshot import Snapshot, end_of
+from services.parties.snapshot import Snapshot, end_of, start_of
 from services.parties.views import Rules, deadlines_of, groups_for
 
 MAX_EXTENSION_YEARS = 10  # Article 5.3: "a period of up to ten years"
@@ -530,15 +530,18 @@ def changes_since(
     since: date,
     until: date | None,
     include_seed: bool,
+    iso3: str | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[Change], int]:
     """Return the changes recorded from the start of `since`, oldest first."""
-    conditions = [audit_log.c.occurred_at >= end_of(since) - _one_day()]
+    conditions = [audit_log.c.occurred_at >= start_of(since)]
     if until is not None:
         conditions.append(audit_log.c.occurred_at < end_of(until))
     if not include_seed:
         conditions.append(audit_log.c.actor != "system")
+    if iso3 is not None:
+        conditions.append(_concerns(iso3))
     total = session.execute(
         select(func.count()).select_from(audit_log).where(*conditions)
     ).scalar_one()
@@ -556,10 +559,13 @@ def changes_since(
     return [_change(row) for row in rows], total
 
 
-def _one_day() -> Any:
-    from datetime import timedelta
-
-    return timedelta(days=1)
+def _concerns(iso3: str) -> Any:
+    """An audit row about one state: its own rows, its keyed records, its extension requests."""
+    return or_(
+        audit_log.c.entity_id == iso3,
+        audit_log.c.entity_id.startswith(f"{iso3}:", autoescape=True),
+        audit_log.c.after["iso3"].as_string() == iso3,
+    )
 
 
 def _change(row: Any) -> Change:

@@ -49,6 +49,11 @@ class Snapshot:
         )
 
 
+def start_of(day: date) -> datetime:
+    """Return the first instant of `day` (UTC)."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 def end_of(day: date) -> datetime:
     """Return the first instant after `day` (UTC): records up to it belong to that day."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)

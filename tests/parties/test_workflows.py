@@ -319,3 +319,23 @@ def test_a_catalogue_fetched_once_survives_the_actions_service_going_down(
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/parties/NIC/commitments").json()["total"] > 30
         assert client.get("/readyz").json()["status"] == "degraded"
+
+
+def test_changes_of_one_state(writable: PartiesApi, tajikistan: dict) -> None:
+    path = "/parties/NIC/commitments/1"
+    writable.client.put(
+        path,
+        json={"status": "in_progress"},
+        headers={**writable.nicaragua, "If-Match": etag_of(writable.client, path)},
+    )
+    writable.client.post(
+        "/parties/TJK/extension-requests",
+        json={**REQUEST, "requested_deadline": "2021-04-01"},
+        headers=tajikistan,
+    )
+    since = {"since": "2010-01-01"}
+    nicaragua = writable.client.get("/changes", params={**since, "iso3": "nic"}).json()["items"]
+    tajik = writable.client.get("/changes", params={**since, "iso3": "TJK"}).json()["items"]
+    assert [(c["entity"], c["entity_id"]) for c in nicaragua] == [("commitment", "NIC:1")]
+    assert [c["entity"] for c in tajik] == ["extension_request"]
+    assert writable.client.get("/changes", params={**since, "iso3": "N1C"}).status_code == 422
