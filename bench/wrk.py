@@ -16,6 +16,7 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
 
 
 def wrk_path() -> str | None:
@@ -23,13 +24,16 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def measure(url: str, *, seconds: int, connections: int, threads: int = 2) -> Measurement:
-    """Run wrk once against `url`."""
+def measure(
+    url: str, *, seconds: int, connections: int, threads: int = 2, script: str | None = None
+) -> Measurement:
+    """Run wrk once against `url` (with a Lua script to shape the requests, if given)."""
     wrk = wrk_path()
     if wrk is None:
         raise RuntimeError("wrk is not installed")
+    extra = ["-s", script] if script else []
     output = subprocess.run(
-        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -45,8 +49,13 @@ def parse(output: str) -> Measurement:
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     if non_2xx:
         errors += int(non_2xx.group(1))
+    requests = int(_search(r"(\d+) requests in", output))
     return Measurement(
-        rps=rps, p50_ms=_percentile("50", output), p99_ms=_percentile("99", output), errors=errors
+        rps=rps,
+        p50_ms=_percentile("50", output),
+        p99_ms=_percentile("99", output),
+        errors=errors,
+        requests=requests,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -40,6 +41,8 @@ class Channel(Protocol):
 
     def send(self, digest: Digest) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class LogChannel:
     """Write each digest to the log: `make run` works without an SMTP server."""
@@ -59,6 +62,9 @@ class LogChannel:
             },
         )
 
+    def close(self) -> None:
+        """Nothing to close."""
+
 
 class EmailChannel:
     """Send each digest as one plain-text email, its id as the Message-ID."""
@@ -69,6 +75,9 @@ class EmailChannel:
         self._settings = settings
         _, sender = parseaddr(settings.smtp_sender)
         self._domain = sender.rpartition("@")[2] or "cartagena-monitor.invalid"
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[SmtpConnection] = []
 
     def message(self, digest: Digest) -> EmailMessage:
         """Build the email of a digest."""
@@ -85,19 +94,45 @@ class EmailChannel:
         return message
 
     def send(self, digest: Digest) -> None:
-        """Hand the email to the SMTP server."""
+        """Hand the email to the SMTP server, over this thread's open connection if it has one."""
         if digest.recipient.email is None:
             raise DeliveryFailed("the recipient has no email address any more")
+        message = self.message(digest)
+        connection = self._connection()
         try:
-            asyncio.run(self._send(self.message(digest)))
+            connection.send(message)
         except (aiosmtplib.SMTPException, OSError) as exc:
+            connection.close()
             raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
 
-    async def _send(self, message: EmailMessage) -> None:
-        settings = self._settings
+    def close(self) -> None:
+        """Close every connection the sending threads opened (at the end of a delivery run)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+
+    def _connection(self) -> SmtpConnection:
+        connection: SmtpConnection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:
+            connection = SmtpConnection(self._settings)
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+
+class SmtpConnection:
+    """One SMTP session kept open across messages, with the event loop it runs on.
+
+    Opening a session (TCP, EHLO, STARTTLS, AUTH) and an event loop for every message cost more
+    than the message itself; a delivery run sends thousands over a few of these.
+    """
+
+    def __init__(self, settings: RemindersSettings) -> None:
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        await aiosmtplib.send(
-            message,
+        self._loop = asyncio.new_event_loop()
+        self._client = aiosmtplib.SMTP(
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             username=settings.smtp_username,
@@ -106,6 +141,37 @@ class EmailChannel:
             start_tls=settings.smtp_security == "starttls",
             timeout=settings.smtp_timeout_seconds,
         )
+        self.closed = False
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message, (re)connecting first when the session is not open."""
+        self._loop.run_until_complete(self._send(message))
+
+    async def _send(self, message: EmailMessage) -> None:
+        reused = self._client.is_connected
+        if not reused:
+            await self._client.connect()
+        try:
+            await self._client.send_message(message)
+        except aiosmtplib.SMTPServerDisconnected:
+            if not reused:
+                raise
+            # The server closed a session it had kept idle or long enough: open a new one, once.
+            await self._client.connect()
+            await self._client.send_message(message)
+
+    def close(self) -> None:
+        """End the session politely if it is open, and the event loop."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            if self._client.is_connected:
+                self._loop.run_until_complete(self._client.quit())
+        except (aiosmtplib.SMTPException, OSError):
+            self._client.close()
+        finally:
+            self._loop.close()
 
 
 class WebhookChannel:
@@ -166,6 +232,9 @@ class WebhookChannel:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
         if not response.is_success:
             raise DeliveryFailed(f"the receiver answered {response.status_code}")
+
+    def close(self) -> None:
+        """Nothing to close: each webhook goes out on a client of its own."""
 
 
 def channels_for(

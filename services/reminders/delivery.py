@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -197,6 +198,7 @@ def deliver_due(
     channels: Mapping[str, Channel],
     policy: RetryPolicy,
     stop: threading.Event | None = None,
+    concurrency: int = 1,
 ) -> DeliveryReport:
     """Form the due digests, then send each whose attempt is due, until done or told to stop."""
     report = DeliveryReport()
@@ -205,15 +207,23 @@ def deliver_due(
         session.commit()
     with Session(engine) as session:
         due = repository.sendable_deliveries(session, now=now())
-    for delivery_id in due:
+
+    def send(delivery_id: str) -> bool | None:
         if stop is not None and stop.is_set():
-            break
-        delivered = send_one(
-            engine, delivery_id=delivery_id, now=now, channels=channels, policy=policy
-        )
-        if delivered is not None:
-            report.delivered += delivered
-            report.failed += not delivered
+            return None
+        return send_one(engine, delivery_id=delivery_id, now=now, channels=channels, policy=policy)
+
+    # Sends wait on the network, not on the database: several at once, so that one slow
+    # receiver does not hold up the others.
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="deliver") as pool:
+            for delivered in pool.map(send, due):
+                if delivered is not None:
+                    report.delivered += delivered
+                    report.failed += not delivered
+    finally:
+        for channel in channels.values():
+            channel.close()
     return report
 
 

@@ -124,6 +124,7 @@ class Runtime:
             channels=self.channels,
             policy=delivery.RetryPolicy.of(self.settings),
             stop=self.stop,
+            concurrency=self.settings.delivery_concurrency,
         )
         logger.info("delivery run", extra={"delivery": vars(report)})
 

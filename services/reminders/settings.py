@@ -45,5 +45,7 @@ class RemindersSettings(ServiceSettings):
     # Retries: attempt n waits base * 2**(n-1) seconds, at most `retry_max_seconds`; after
     # `max_attempts` failed attempts a delivery is dead-lettered.
     max_attempts: int = Field(default=8, ge=1, le=100)
+    # How many digests are sent at once.
+    delivery_concurrency: int = Field(default=4, ge=1, le=64)
     retry_base_seconds: int = Field(default=60, ge=1)
     retry_max_seconds: int = Field(default=6 * 3600, ge=1)
