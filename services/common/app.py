@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from services.common.clock import Clock
-from services.common.db import create_engine, ping
+from services.common.db import SESSION_END_THREADS, create_engine, ping
 from services.common.errors import install_problem_handlers
 from services.common.keys.store import KeyStore
 from services.common.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
@@ -71,6 +72,7 @@ def create_service_app(
         app.state.engine = create_engine(settings.database_url)
         app.state.keys_engine = create_engine(settings.keys_database_url)
         app.state.authenticator = KeyStore(app.state.keys_engine, app.state.clock)
+        app.state.session_limiter = anyio.CapacityLimiter(SESSION_END_THREADS)
         try:
             if on_startup is not None:
                 on_startup(app)

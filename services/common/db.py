@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy import create_engine as sa_create_engine
@@ -23,7 +26,9 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SESSION_END_THREADS = 16
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+_HOLDS_WRITE_TURN = "holds_write_turn"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -76,9 +81,15 @@ def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
     )
     event.listen(engine, "connect", _configure_sqlite_connection)
     # pysqlite's own transaction handling is bypassed so that writers can BEGIN IMMEDIATE: they
-    # queue on busy_timeout up front instead of failing with "database is locked" when a read
-    # transaction upgrades to a write. Readers keep a deferred BEGIN and never block in WAL mode.
-    event.listen(engine, "begin", _begin)
+    # queue up front instead of failing with "database is locked" when a read transaction
+    # upgrades to a write. Readers keep a deferred BEGIN and never block in WAL mode.
+    writers = _WriterQueue()
+    event.listen(engine, "begin", writers.begin)
+    event.listen(engine, "commit", writers.end)
+    event.listen(engine, "rollback", writers.end)
+    # A connection given back unfinished (its request was abandoned) is rolled back by the pool,
+    # without the events above: its turn must be given up there too.
+    event.listen(engine, "reset", writers.reset)
     return engine
 
 
@@ -94,9 +105,37 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def _begin(connection: Any) -> None:
-    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-    connection.exec_driver_sql(f"BEGIN {mode}")
+class _WriterQueue:
+    """One SQLite writer at a time per engine, queued on a lock in this process.
+
+    SQLite lets one transaction write at a time; the others wait in its busy handler, which
+    sleeps in growing steps (up to 100 ms) and wakes in no order. Writers of the same process
+    instead wait here for the one before them to finish, and so enter SQLite one after another.
+    Writers of other processes still meet SQLite's busy timeout.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def begin(self, connection: Any) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        if mode == "IMMEDIATE":
+            if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+                raise sqlite3.OperationalError("database is locked (no turn to write in time)")
+            connection.info[_HOLDS_WRITE_TURN] = True
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            self.end(connection)
+            raise
+
+    def end(self, connection: Any) -> None:
+        if connection.info.pop(_HOLDS_WRITE_TURN, False):
+            self._lock.release()
+
+    def reset(self, _dbapi_connection: Any, record: Any, _state: Any) -> None:
+        if record.info.pop(_HOLDS_WRITE_TURN, False):
+            self._lock.release()
 
 
 def writer(engine: Engine) -> Engine:
@@ -112,17 +151,41 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """Yield a session that commits once when the request succeeds and rolls back otherwise."""
     engine: Engine = request.app.state.engine
     bind = engine if request.method in SAFE_METHODS else writer(engine)
-    with Session(bind, expire_on_commit=False) as session:
-        try:
-            yield session
+    session = Session(bind, expire_on_commit=False)
+    limiter: anyio.CapacityLimiter = request.app.state.session_limiter
+    try:
+        yield session
+    except BaseException:
+        await _finish(session, commit=False, limiter=limiter)
+        raise
+    await _finish(session, commit=True, limiter=limiter)
+
+
+async def _finish(session: Session, *, commit: bool, limiter: anyio.CapacityLimiter) -> None:
+    # Ending a transaction runs in threads of its own (`limiter`), not in the routes' pool: when
+    # that pool is full of writers waiting for the write lock, the one holding it must still be
+    # able to commit and let them through. Shielded from cancellation: a request whose client
+    # went away must still end its transaction, or it would hold the write lock until the
+    # garbage collector happened to find the connection.
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_end, session, commit, limiter=limiter)
+
+
+def _end(session: Session, commit: bool) -> None:
+    try:
+        if commit:
             session.commit()
-        except BaseException:
+        else:
             session.rollback()
-            raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 # "function" scope ends the dependency before the response is sent, so a failed commit

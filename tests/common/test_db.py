@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
+import pytest
 from sqlalchemy import text
 
 from services.common.db import create_engine, normalize_url, writer
@@ -59,4 +61,35 @@ def test_sqlite_writers_queue_instead_of_failing(tmp_path) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("SELECT n FROM counter")).scalar_one() == 200
     assert errors == []
+    engine.dispose()
+
+
+def abandon_a_write(engine) -> None:
+    """Begin a write and drop it, as an abandoned request does: no commit, no rollback, no close."""
+    connection = writer(engine).connect()
+    connection.begin()
+    connection.execute(text("INSERT INTO t VALUES (1)"))
+    del connection
+    gc.collect()  # the pool takes the connection back and rolls it back itself
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+def test_a_writer_abandoned_without_commit_gives_its_turn_back(tmp_path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    abandon_a_write(engine)
+    done = threading.Event()
+
+    def write() -> None:
+        with writer(engine).begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (2)"))
+        done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(15)
+    assert done.is_set()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT n FROM t")).scalars().all() == [2]
     engine.dispose()
