@@ -12,11 +12,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Engine, func, select
-from sqlmodel import Session
+from sqlalchemy import Engine, func, select, tuple_
+from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
 from services.common.clock import Clock
@@ -28,6 +28,13 @@ from services.parties.snapshot import Snapshot
 from services.parties.views import Rules, deadlines_of, groups_for
 
 MEMO_LIMIT = 4096
+# Past this many changed commitments, rereading them all is simpler than naming each.
+REREAD_LIMIT = 500
+
+
+def _commitment_key(entity_id: str) -> tuple[str, int]:
+    iso3, _, number = entity_id.partition(":")
+    return iso3, int(number)
 
 
 @dataclass
@@ -90,22 +97,49 @@ class CurrentView:
             return derived
         return await run_in_threadpool(self.load)
 
+    def latest(self) -> Derived:
+        """Return the view as last loaded, without asking the database (a write's checks)."""
+        return self._derived or self.load()
+
     def load(self) -> Derived:
-        """Check the database's version of the records; rebuild the view when it moved."""
+        """Check the database's version of the records; bring the view up to it."""
         with self._lock:
             today = self._clock.today()
             with Session(self._engine) as session:
                 version = session.execute(select(func.max(audit_log.c.id))).scalar() or 0
                 derived = self._derived
-                if derived is None or derived.version != version or derived.snapshot.day != today:
+                if derived is None or derived.snapshot.day != today:
                     derived = self._build(session, version, today)
-                    self._derived = derived
+                elif derived.version != version:
+                    derived = self._catch_up(session, derived, version, today)
+                self._derived = derived
             # A write marks the view dirty after its commit, so the version seen now includes it.
             self._dirty = False
             self._checked_at = time.monotonic()
             return derived
 
+    def _catch_up(self, session: Session, derived: Derived, version: int, today: date) -> Derived:
+        """Only commitments changed since the view was built: reread those; else rebuild."""
+        changed = session.execute(
+            select(audit_log.c.entity, audit_log.c.entity_id).where(
+                audit_log.c.id > derived.version, audit_log.c.id <= version
+            )
+        ).all()
+        if any(entity != "commitment" for entity, _ in changed):
+            return self._build(session, version, today)
+        keys = {_commitment_key(entity_id) for _, entity_id in changed}
+        if len(keys) > REREAD_LIMIT:
+            rows = session.execute(select(Commitment)).scalars().all()
+            commitments = {(c.iso3, c.action_number): c for c in rows}
+        else:
+            commitments = dict(derived.commitments)
+            pairs = tuple_(col(Commitment.iso3), col(Commitment.action_number)).in_(keys)
+            for row in session.execute(select(Commitment).where(pairs)).scalars():
+                commitments[(row.iso3, row.action_number)] = row
+        return replace(derived, version=version, commitments=commitments, _memo={})
+
     def _build(self, session: Session, version: int, today: date) -> Derived:
+        """Read every record and derive the deadlines and groups of every party."""
         view = snapshot.current(session, today=today)
         parties = view.parties()
         commitments = session.execute(select(Commitment)).scalars().all()

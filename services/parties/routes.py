@@ -458,10 +458,13 @@ def update_commitment(
     body: CommitmentUpdate,
 ) -> CommitmentPublic:
     """Update the party's commitment on an action (its state key, or admin; If-Match)."""
+    # Whom the action binds comes from the view as last loaded (groups change only with a
+    # party's obligations), read before this request's transaction begins: loading the view
+    # takes a connection of its own, which a writer holding the write lock must never wait for.
+    groups = request.app.state.current.latest().groups.get(iso3.upper(), frozenset())
     party = repository.get_party(session, iso3=iso3)
     ensure_may_write_state(principal, party.iso3)
-    view = service.view(session, ctx, None)
-    info = service.applicable_action(view, view.states[party.iso3], ctx, action)
+    info = service.binding_action(party.iso3, groups, ctx.catalogue, action)
     stored = repository.get_commitment(session, iso3=party.iso3, action_number=action)
     version = stored.version if stored is not None else 0
     require_if_match(request, _commitment_etag(party.iso3, action, version))

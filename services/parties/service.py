@@ -89,10 +89,18 @@ def applicable_actions(view_: Snapshot, state: State, context: Context) -> list[
 
 def applicable_action(view_: Snapshot, state: State, context: Context, number: int) -> ActionInfo:
     """Return one action that binds the party, or raise NotFound."""
-    action = context.catalogue.action(number)
-    if action.applies_to not in groups_for(view_, state, context.rules):
+    groups = groups_for(view_, state, context.rules)
+    return binding_action(state.iso3, groups, context.catalogue, number)
+
+
+def binding_action(
+    iso3: str, groups: frozenset[str], catalogue: ActionCatalogue, number: int
+) -> ActionInfo:
+    """Return the action if its group holds the party (given the party's groups), else 404."""
+    action = catalogue.action(number)
+    if action.applies_to not in groups:
         raise NotFound(
-            f"Action #{number} binds {action.applies_to}, which does not include {state.iso3}."
+            f"Action #{number} binds {action.applies_to}, which does not include {iso3}."
         )
     return action
 
