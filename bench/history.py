@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select
 from sqlmodel import Session
 
+from services.common.db import writer
 from services.parties.models import (
     Commitment,
     CommitmentStatusDay,
@@ -43,7 +44,8 @@ def generate(
 ) -> int:
     """Write `years` of quarterly updates of each applicable commitment; return the versions."""
     randomizer = random.Random(seed)
-    with Session(engine) as session:
+    # BEGIN IMMEDIATE: the service may be reading (and its current view checking) meanwhile.
+    with Session(writer(engine)) as session:
         bound = _bound_actions(session, start)
         session.execute(delete(Commitment))
         session.execute(delete(CommitmentVersion))
