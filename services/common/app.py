@@ -21,6 +21,7 @@ from services.common.observability import (
     health_router,
     instrument,
 )
+from services.common.ratelimit import RateLimiter
 from services.common.settings import ServiceSettings
 
 StartupHook = Callable[[FastAPI], None]
@@ -38,6 +39,7 @@ class UnfitForProduction(RuntimeError):
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "Request body too large (problem+json)"},
     422: {"description": "Invalid request (problem+json with `errors`)"},
+    429: {"description": "Too many requests; `Retry-After` says when to retry (problem+json)"},
 }
 
 
@@ -92,6 +94,10 @@ def create_service_app(
         docs_url="/docs" if settings.docs_open else None,
         redoc_url="/redoc" if settings.docs_open else None,
         openapi_url="/openapi.json" if settings.docs_open else None,
+    )
+    # Counters in memory, one set per process: see docs/problems.md, "Rate limits".
+    app.state.rate_limiter = RateLimiter(
+        per_key=settings.rate_limit_per_key, failed_auth=settings.rate_limit_failed_auth
     )
     install_problem_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)

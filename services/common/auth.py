@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 
 from services.common.audit import Actor
 from services.common.errors import Forbidden, Unauthorized
+from services.common.ratelimit import RateLimiter
 
 
 class Role(StrEnum):
@@ -50,14 +51,23 @@ def _bearer_token(request: Request) -> str | None:
 
 
 def optional_principal(request: Request) -> Principal | None:
-    """Return the caller's principal; anonymous callers get None, a bad key gets 401."""
+    """Return the caller's principal; anonymous callers get None, a bad key gets 401.
+
+    Every request with a key counts against that key's rate limit; a client that keeps sending
+    bad keys is refused (429) before its keys are even looked up.
+    """
     token = _bearer_token(request)
     if token is None:
         return None
+    limiter: RateLimiter = request.app.state.rate_limiter
+    client = request.client.host if request.client else "unknown"
+    limiter.ensure_open(limiter.failed_auth, "failed-auth", client)
     authenticator: Authenticator = request.app.state.authenticator
     principal = authenticator.authenticate(token)
     if principal is None:
+        limiter.record(limiter.failed_auth, "failed-auth", client)
         raise Unauthorized("The API key is unknown or revoked.")
+    limiter.charge(limiter.per_key, "key", principal.key_id)
     return principal
 
 

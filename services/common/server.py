@@ -72,7 +72,10 @@ def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) ->
             port=settings.port,
             log_config=None,
             access_log=False,
-            proxy_headers=False,
+            # Trust X-Forwarded-For only from the listed proxies: the client address is what
+            # the failed-key rate limit counts, and anyone could forge the header otherwise.
+            proxy_headers=bool(settings.forwarded_allow_ips),
+            forwarded_allow_ips=settings.forwarded_allow_ips or None,
         )
 
 

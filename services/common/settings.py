@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AfterValidator, AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+
+from services.common.ratelimit import valid_limit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Values that look like secrets but are placeholders from examples and development defaults.
@@ -16,6 +18,7 @@ KNOWN_DEFAULT_SECRETS = frozenset(
     {"change-me", "changeme", "secret", "password", "development", "dev", "test", "example"}
 )
 VAR_DIR = PROJECT_ROOT / "var"
+RateLimit = Annotated[str, AfterValidator(valid_limit)]
 
 
 def sqlite_url(filename: str) -> str:
@@ -51,6 +54,13 @@ class ServiceSettings(BaseSettings):
     docs_enabled: bool | None = None
     # Browser origins allowed to call the API (CORS); none unless listed.
     cors_origins: list[str] = []
+    # Requests per API key, and requests with a bad key per client address ("N/second|minute|hour").
+    rate_limit_per_key: RateLimit = "600/minute"
+    rate_limit_failed_auth: RateLimit = "20/minute"
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated); none by default.
+    forwarded_allow_ips: str = Field(
+        default="", validation_alias=AliasChoices("FORWARDED_ALLOW_IPS", "forwarded_allow_ips")
+    )
     # Names of the settings that hold secrets: production refuses them missing or left default.
     secret_fields: ClassVar[tuple[str, ...]] = ()
 

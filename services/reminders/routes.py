@@ -18,6 +18,7 @@ from services.common.db import SessionDep
 from services.common.errors import NotFound, Unprocessable
 from services.common.etag import etag_of, json_with_etag, require_if_match, version_etag
 from services.common.pagination import Page, PageDep
+from services.common.ratelimit import RateLimiter
 from services.reminders import calendar, delivery, planning, repository, service
 from services.reminders.models import Event, Recipient, Rule
 from services.reminders.schemas import (
@@ -440,8 +441,15 @@ def list_reminders(
 
 
 @router.post("/reminders/plan", response_model=PlanOutcome, responses=WRITE, tags=["reminders"])
-def plan_reminders(session: SessionDep, ctx: ContextDep, principal: AdminPrincipal) -> PlanOutcome:
-    """Plan every reminder now (admin key); the scheduler does this on its own every few minutes."""
+def plan_reminders(
+    request: Request, session: SessionDep, ctx: ContextDep, principal: AdminPrincipal
+) -> PlanOutcome:
+    """Plan every reminder now (admin key); the scheduler does this on its own every few minutes.
+
+    Planning walks every event, rule and recipient, so the route is capped for all keys together.
+    """
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.charge(request.app.state.settings.plan_now_limit, "plan-now")
     return planning.plan(session, now=ctx.now, send_hour=ctx.send_hour, actor=principal.actor)
 
 

@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import ServiceSettings, sqlite_url
+from services.common.settings import RateLimit, ServiceSettings, sqlite_url
 
 
 class RemindersSettings(ServiceSettings):
@@ -28,6 +28,8 @@ class RemindersSettings(ServiceSettings):
     plan_interval_seconds: int = Field(default=900, ge=1)
     deliver_interval_seconds: int = Field(default=60, ge=1)
     misfire_grace_hours: int = Field(default=6, ge=1)
+    # POST /reminders/plan, for all admin keys together: the scheduler plans on its own anyway.
+    plan_now_limit: RateLimit = "6/minute"
     # A scheduler holds a lease in the database, renewed every quarter of this; a second one,
     # started by mistake, runs nothing until the first has been gone this long.
     lease_seconds: int = Field(default=120, ge=4)
