@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg
 import pytest
 import stamina
 from sqlalchemy.engine import make_url
+
+from tests.served import Services, start_services
 
 POSTGRES_URL_ENV = "TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -89,6 +92,14 @@ def module_database_url(
 ) -> Iterator[str]:
     """A fresh database on each backend, shared by the tests of one module (read-only tests)."""
     yield from _fresh_database(request.param, tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """The three services, seeded, as processes on loopback for the whole session. Shared: a test
+    using them may read, and may write only what the services refuse (nothing may change)."""
+    with ExitStack() as stack:
+        yield start_services(stack, tmp_path_factory.mktemp("services"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

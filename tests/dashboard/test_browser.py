@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from services.common.settings import PROJECT_ROOT
-from tests.dashboard.conftest import Services, dashboard_env
+from tests.dashboard.conftest import dashboard_env
+from tests.served import Services
 from tools.processes import free_port, python_module, running
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

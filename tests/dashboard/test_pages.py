@@ -11,7 +11,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from services.common.settings import PROJECT_ROOT
-from tests.dashboard.conftest import Services, dashboard_env, start_services
+from tests.dashboard.conftest import dashboard_env
+from tests.served import Services, start_services
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 PAGES = [
