@@ -12,7 +12,6 @@ import platform
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +58,10 @@ class Bench:
         """Warm up, then the median of several wrk runs."""
         connections = self.args.connections
         measure(url, seconds=2, connections=connections, script=script)
-        runs = [measure(url, seconds=self.args.seconds, connections=connections, script=script)
-                for _ in range(self.args.runs)]
+        runs = [
+            measure(url, seconds=self.args.seconds, connections=connections, script=script)
+            for _ in range(self.args.runs)
+        ]
         return Measurement(
             rps=statistics.median(r.rps for r in runs),
             p50_ms=statistics.median(r.p50_ms for r in runs),
@@ -69,8 +70,15 @@ class Bench:
             requests=sum(r.requests for r in runs),
         )
 
-    def throughput(self, endpoint: str, url: str, ratio: float, *, p99_factor: float | None = None,
-                   script: str | None = None) -> Measurement:
+    def throughput(
+        self,
+        endpoint: str,
+        url: str,
+        ratio: float,
+        *,
+        p99_factor: float | None = None,
+        script: str | None = None,
+    ) -> Measurement:
         """Measure one endpoint and judge it against its target."""
         result = self.wrk(url, script)
         share = result.rps / self.bare.rps
@@ -79,27 +87,57 @@ class Bench:
         if p99_factor is not None:
             met = met and result.p99_ms <= p99_factor * self.bare.p99_ms
             target += f", p99 <= {p99_factor} x bare"
-        self.rows.append(Row(endpoint, target, met, round(result.rps, 1), round(result.p50_ms, 2),
-                             round(result.p99_ms, 2), round(share, 3),
-                             f"{result.errors} errors" if result.errors else ""))
+        self.rows.append(
+            Row(
+                endpoint,
+                target,
+                met,
+                round(result.rps, 1),
+                round(result.p50_ms, 2),
+                round(result.p99_ms, 2),
+                round(share, 3),
+                f"{result.errors} errors" if result.errors else "",
+            )
+        )
         return result
 
     def latency(self, endpoint: str, url: str, limit_ms: float, note: str = "") -> float:
         """Median of sequential single requests, against a limit in milliseconds."""
         value = median_ms(url, runs=self.args.latency_runs)
-        self.rows.append(Row(endpoint, f"median <= {limit_ms:g} ms", value <= limit_ms,
-                             p50_ms=round(value, 2), note=note))
+        self.rows.append(
+            Row(
+                endpoint,
+                f"median <= {limit_ms:g} ms",
+                value <= limit_ms,
+                p50_ms=round(value, 2),
+                note=note,
+            )
+        )
         return value
 
 
 def measure_bare(bench: Bench, workdir: Path, services: ExitStack) -> None:
     port = free_port()
-    services.enter_context(running(python_module("uvicorn", "bench.bare_app:app", "--port", str(port),
-                                                 *UVICORN), env={}, health_url=f"http://127.0.0.1:{port}/item",
-                                   log=workdir / "bare.log"))
+    services.enter_context(
+        running(
+            python_module("uvicorn", "bench.bare_app:app", "--port", str(port), *UVICORN),
+            env={},
+            health_url=f"http://127.0.0.1:{port}/item",
+            log=workdir / "bare.log",
+        )
+    )
     bench.bare = bench.wrk(f"http://127.0.0.1:{port}/item")
-    bench.rows.append(Row("bare FastAPI (baseline)", "baseline", None, round(bench.bare.rps, 1),
-                          round(bench.bare.p50_ms, 2), round(bench.bare.p99_ms, 2), 1.0))
+    bench.rows.append(
+        Row(
+            "bare FastAPI (baseline)",
+            "baseline",
+            None,
+            round(bench.bare.rps, 1),
+            round(bench.bare.p50_ms, 2),
+            round(bench.bare.p99_ms, 2),
+            1.0,
+        )
+    )
 
 
 def measure_reads(bench: Bench, stack: Stack) -> None:
@@ -111,19 +149,33 @@ def measure_reads(bench: Bench, stack: Stack) -> None:
 
 
 def measure_writes(bench: Bench, stack: Stack) -> None:
-    key = run_module(stack, "services.common.keys", "create", "--role", "admin", "--label", "bench").strip()
+    key = run_module(
+        stack, "services.common.keys", "create", "--role", "admin", "--label", "bench"
+    ).strip()
     parties = stack.urls["parties"]
-    states = httpx.get(f"{parties}/states", params={"status": "party", "limit": 500}, timeout=60).json()
-    lists = {s["iso3"]: httpx.get(f"{parties}/parties/{s['iso3']}/commitments", params={"limit": 500},
-                                  timeout=60).json()["items"] for s in states["items"]}
-    script = writes.script(stack.workdir / "put.lua", key=key, pairs=writes.bound_pairs(lists), threads=2)
+    states = httpx.get(
+        f"{parties}/states", params={"status": "party", "limit": 500}, timeout=60
+    ).json()
+    lists = {
+        s["iso3"]: httpx.get(
+            f"{parties}/parties/{s['iso3']}/commitments", params={"limit": 500}, timeout=60
+        ).json()["items"]
+        for s in states["items"]
+    }
+    script = writes.script(
+        stack.workdir / "put.lua", key=key, pairs=writes.bound_pairs(lists), threads=2
+    )
     before = writes.versions_written(stack.database_url("parties"))
-    result = bench.throughput("PUT /parties/{iso3}/commitments/{n}", parties, 0.3, script=str(script))
+    result = bench.throughput(
+        "PUT /parties/{iso3}/commitments/{n}", parties, 0.3, script=str(script)
+    )
     written = writes.versions_written(stack.database_url("parties")) - before
     accepted = result.requests - result.errors
     # Warm-up requests are accepted too: every accepted PUT must have left exactly one version.
     lost = accepted - (written - warmup_writes(written, result.requests))
-    bench.rows[-1].note = f"{written} versions written for the accepted PUTs; lost updates: {max(0, lost)}"
+    bench.rows[
+        -1
+    ].note = f"{written} versions written for the accepted PUTs; lost updates: {max(0, lost)}"
     bench.rows[-1].met = bench.rows[-1].met and lost <= 0
 
 
@@ -140,26 +192,53 @@ def measure_history(bench: Bench, stack: Stack, years: list[int]) -> dict[int, d
         versions = history.generate(engine, years=span)
         engine.dispose()
         as_of = f"{2010 + span // 2}-06-30"
-        summary = bench.latency(f"GET /summary ({span} y, {versions} versions)", f"{parties}/summary", 50)
-        replay = bench.latency(f"GET /summary?as_of ({span} y)", f"{parties}/summary?as_of={as_of}", 100)
-        growth[span] = {"versions": versions, "summary_ms": round(summary, 2), "as_of_ms": round(replay, 2)}
+        summary = bench.latency(
+            f"GET /summary ({span} y, {versions} versions)", f"{parties}/summary", 50
+        )
+        replay = bench.latency(
+            f"GET /summary?as_of ({span} y)", f"{parties}/summary?as_of={as_of}", 100
+        )
+        growth[span] = {
+            "versions": versions,
+            "summary_ms": round(summary, 2),
+            "as_of_ms": round(replay, 2),
+        }
     return growth
 
 
 def measure_dashboard(bench: Bench, stack: Stack, services: ExitStack) -> None:
     if not browser.available():
-        bench.rows.append(Row("dashboard overview, first render", "<= 2 s", None,
-                              note="not measured: Debian's chromium is not installed"))
+        bench.rows.append(
+            Row(
+                "dashboard overview, first render",
+                "<= 2 s",
+                None,
+                note="not measured: Debian's chromium is not installed",
+            )
+        )
         return
     port = free_port()
     env = {f"DASHBOARD_{n.upper()}_URL": url for n, url in stack.urls.items()}
     env |= {"DASHBOARD_PORT": str(port), "CLOCK_TODAY": stack.env["CLOCK_TODAY"]}
     url = f"http://127.0.0.1:{port}"
-    services.enter_context(running(python_module("dashboard"), env=env, health_url=f"{url}/_stcore/health",
-                                   log=stack.workdir / "dashboard.log"))
+    services.enter_context(
+        running(
+            python_module("dashboard"),
+            env=env,
+            health_url=f"{url}/_stcore/health",
+            log=stack.workdir / "dashboard.log",
+        )
+    )
     seconds = browser.overview_first_render_s(url)
-    bench.rows.append(Row("dashboard overview, first render", "<= 2 s", seconds <= 2,
-                          p50_ms=round(seconds * 1000, 1), note="median of 3, services warm"))
+    bench.rows.append(
+        Row(
+            "dashboard overview, first render",
+            "<= 2 s",
+            seconds <= 2,
+            p50_ms=round(seconds * 1000, 1),
+            note="median of 3, services warm",
+        )
+    )
 
 
 def measure_memory(bench: Bench, stack: Stack, when: str) -> dict[str, float]:
@@ -179,9 +258,16 @@ def measure_reminders(bench: Bench, workdir: Path) -> None:
     run = reminders.run(url, folder, reminders=bench.args.reminders)
     total = run.plan_seconds + run.deliver_seconds
     met = total <= 60 and run.received == run.reminders == bench.args.reminders
-    bench.rows.append(Row(f"{run.reminders} reminders planned + delivered (SMTP)", "<= 60 s", met,
-                          p50_ms=round(total * 1000), note=f"plan {run.plan_seconds:.1f} s, deliver "
-                          f"{run.deliver_seconds:.1f} s, {run.received} received"))
+    bench.rows.append(
+        Row(
+            f"{run.reminders} reminders planned + delivered (SMTP)",
+            "<= 60 s",
+            met,
+            p50_ms=round(total * 1000),
+            note=f"plan {run.plan_seconds:.1f} s, deliver "
+            f"{run.deliver_seconds:.1f} s, {run.received} received",
+        )
+    )
 
 
 def main() -> int:
@@ -209,27 +295,53 @@ def main() -> int:
 
 
 def report(rows: list[Row]) -> None:
-    header = f"{'endpoint':<44}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>9}{'ratio':>7}  {'target':<34}met"
+    header = (
+        f"{'endpoint':<44}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>9}{'ratio':>7}  {'target':<34}met"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         met = {True: "yes", False: "NO", None: ""}[row.met]
         cells = [row.rps, row.p50_ms, row.p99_ms, row.ratio_to_bare]
         values = [("" if cell is None else str(cell)) for cell in cells]
-        print(f"{row.endpoint:<44}{values[0]:>9}{values[1]:>10}{values[2]:>9}{values[3]:>7}  "
-              f"{row.target:<34}{met}  {row.note}")
+        print(
+            f"{row.endpoint:<44}{values[0]:>9}{values[1]:>10}{values[2]:>9}{values[3]:>7}  "
+            f"{row.target:<34}{met}  {row.note}"
+        )
 
 
-def save(rows: list[Row], args: argparse.Namespace, memory: dict[str, Any], growth: dict[int, Any]) -> None:
-    machine = {"cores": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version(),
-               "database": "sqlite", "connections": args.connections,
-               "seconds_per_run": args.seconds, "runs": args.runs}
-    results = [{"endpoint": r.endpoint, "rps": r.rps, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms,
-                "ratio_to_bare": r.ratio_to_bare, "target": r.target, "met": r.met, "note": r.note}
-               for r in rows]
+def save(
+    rows: list[Row], args: argparse.Namespace, memory: dict[str, Any], growth: dict[int, Any]
+) -> None:
+    machine = {
+        "cores": os.cpu_count(),
+        "cpu": cpu_model(),
+        "python": platform.python_version(),
+        "database": "sqlite",
+        "connections": args.connections,
+        "seconds_per_run": args.seconds,
+        "runs": args.runs,
+    }
+    results = [
+        {
+            "endpoint": r.endpoint,
+            "rps": r.rps,
+            "p50_ms": r.p50_ms,
+            "p99_ms": r.p99_ms,
+            "ratio_to_bare": r.ratio_to_bare,
+            "target": r.target,
+            "met": r.met,
+            "note": r.note,
+        }
+        for r in rows
+    ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": machine, "results": results, "memory": memory,
-                                   "growth": growth}, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {"machine": machine, "results": results, "memory": memory, "growth": growth}, indent=2
+        )
+        + "\n"
+    )
     print(f"\nwritten to {RESULTS.relative_to(PROJECT_ROOT)}")
 
 
@@ -249,8 +361,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--runs", type=int, default=3, help="measured runs per endpoint (median)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
     parser.add_argument("--years", default="1,3,10", help="history lengths for the growth figures")
-    parser.add_argument("--latency-runs", type=int, default=15, help="sequential requests per median")
-    parser.add_argument("--reminders", type=int, default=10_000, help="reminders to plan and deliver")
+    parser.add_argument(
+        "--latency-runs", type=int, default=15, help="sequential requests per median"
+    )
+    parser.add_argument(
+        "--reminders", type=int, default=10_000, help="reminders to plan and deliver"
+    )
     return parser
 
 

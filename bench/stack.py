@@ -37,6 +37,8 @@ def environment(workdir: Path, ports: dict[str, int], today: str) -> dict[str, s
             f"{prefix}_PORT": str(port),
             # The access log is an INFO line per request: the benchmark measures the service.
             f"{prefix}_LOG_LEVEL": "WARNING",
+            # One key drives the write benchmark far past a state's rate limit, on purpose.
+            f"{prefix}_RATE_LIMIT_PER_KEY": "100000000/minute",
         }
     env["PARTIES_ACTIONS_URL"] = f"http://127.0.0.1:{ports['actions']}"
     env["REMINDERS_PARTIES_URL"] = f"http://127.0.0.1:{ports['parties']}"
