@@ -75,6 +75,7 @@ def create_service_app(
         app.state.keys_engine = create_engine(settings.keys_database_url)
         app.state.authenticator = KeyStore(app.state.keys_engine, app.state.clock)
         app.state.session_limiter = anyio.CapacityLimiter(SESSION_END_THREADS)
+        app.state.write_turn = anyio.Lock()  # SQLite's writing requests, one at a time
         try:
             if on_startup is not None:
                 on_startup(app)

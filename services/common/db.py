@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import declared_attr, registry
 from sqlmodel import Session
 
@@ -121,7 +123,12 @@ class _WriterQueue:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         if mode == "IMMEDIATE":
             if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-                raise sqlite3.OperationalError("database is locked (no turn to write in time)")
+                # Wrapped like SQLite's own "database is locked", so that it answers 503.
+                raise OperationalError(
+                    "BEGIN IMMEDIATE",
+                    None,
+                    sqlite3.OperationalError("database is locked (no turn to write in time)"),
+                )
             connection.info[_HOLDS_WRITE_TURN] = True
         try:
             connection.exec_driver_sql(f"BEGIN {mode}")
@@ -152,17 +159,26 @@ def ping(engine: Engine) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """Yield a session that commits once when the request succeeds and rolls back otherwise."""
+    """Yield a session that commits once when the request succeeds and rolls back otherwise.
+
+    On SQLite a writing request first waits for its turn here, on the event loop: waiting in a
+    worker thread instead would let a burst of writers fill the route threadpool, and the writer
+    holding the lock could then find no thread to serialize its response and commit.
+    """
     engine: Engine = request.app.state.engine
-    bind = engine if request.method in SAFE_METHODS else writer(engine)
-    session = Session(bind, expire_on_commit=False)
-    limiter: anyio.CapacityLimiter = request.app.state.session_limiter
-    try:
-        yield session
-    except BaseException:
-        await _finish(session, commit=False, limiter=limiter)
-        raise
-    await _finish(session, commit=True, limiter=limiter)
+    writes = request.method not in SAFE_METHODS
+    turn: anyio.Lock | None = (
+        request.app.state.write_turn if writes and is_sqlite(engine.url) else None
+    )
+    async with turn if turn is not None else nullcontext():
+        session = Session(writer(engine) if writes else engine, expire_on_commit=False)
+        limiter: anyio.CapacityLimiter = request.app.state.session_limiter
+        try:
+            yield session
+        except BaseException:
+            await _finish(session, commit=False, limiter=limiter)
+            raise
+        await _finish(session, commit=True, limiter=limiter)
 
 
 async def _finish(session: Session, *, commit: bool, limiter: anyio.CapacityLimiter) -> None:
