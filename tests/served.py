@@ -34,15 +34,8 @@ def service_env(workdir: Path, ports: dict[str, int]) -> dict[str, str]:
     return env
 
 
-def start_services(
-    stack: ExitStack,
-    workdir: Path,
-    names: tuple[str, ...] = SERVICES,
-    extra_env: dict[str, str] | None = None,
-) -> Services:
-    """Set up and start the services as processes on loopback; they stop with the stack."""
-    ports = {name: free_port() for name in names}
-    env = {**service_env(workdir, ports), **(extra_env or {})}
+def set_up(names: tuple[str, ...], env: dict[str, str]) -> None:
+    """Migrate and seed the named services' databases, as `make run` does."""
     for name in names:
         result = subprocess.run(
             python_module(f"services.{name}", "setup"),
@@ -53,6 +46,18 @@ def start_services(
             check=False,
         )
         assert result.returncode == 0, result.stderr
+
+
+def start_services(
+    stack: ExitStack,
+    workdir: Path,
+    names: tuple[str, ...] = SERVICES,
+    extra_env: dict[str, str] | None = None,
+) -> Services:
+    """Set up and start the services as processes on loopback; they stop with the stack."""
+    ports = {name: free_port() for name in names}
+    env = {**service_env(workdir, ports), **(extra_env or {})}
+    set_up(names, env)
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     pids = {}
     for name in names:

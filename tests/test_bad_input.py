@@ -75,7 +75,9 @@ class Writer:
         headers = {**self.keys[write.role], **request.pop("headers", {})}
         if write.needs_etag:
             headers["If-Match"] = httpx.get(base + write.path).headers["etag"]
-        return httpx.request(write.method, base + write.path, headers=headers, timeout=30, **request)
+        return httpx.request(
+            write.method, base + write.path, headers=headers, timeout=30, **request
+        )
 
 
 @pytest.fixture(scope="module")

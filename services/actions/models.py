@@ -11,7 +11,8 @@ from sqlmodel import Field, SQLModel
 
 from services.common.audit import audit_table
 from services.common.db import new_registry
-from services.common.types import Label, Narrative
+from services.common.idempotency import idempotency_table
+from services.common.types import IsoDate, Label, Narrative, UtcDateTime
 
 registry = new_registry()
 metadata = registry.metadata
@@ -22,6 +23,7 @@ class ActionsTable(SQLModel, registry=registry):
 
 
 audit_log = audit_table(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 
 class AppliesTo(StrEnum):
@@ -212,7 +214,7 @@ class AssessmentCreate(ApiModel):
     period: Label = Field(
         description='The meeting or period assessed, e.g. "2010-06 intersessional".'
     )
-    assessed_on: date = Field(description="The day the committee made the assessment.")
+    assessed_on: IsoDate = Field(description="The day the committee made the assessment.")
 
 
 class AssessmentPublic(ApiModel):
@@ -223,7 +225,7 @@ class AssessmentPublic(ApiModel):
     narrative: str
     period: str
     assessed_on: date
-    recorded_at: datetime
+    recorded_at: UtcDateTime
     recorded_by: str
 
 

@@ -21,11 +21,13 @@ from services.actions.models import (
     IndicatorPublic,
     PlanPublic,
     SectionPublic,
+    idempotency_keys,
 )
 from services.common.auth import CommitteePrincipal
 from services.common.db import SessionDep
 from services.common.errors import Unprocessable
 from services.common.etag import serialized_with_etag, version_etag
+from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
 
 router = APIRouter()
@@ -163,28 +165,41 @@ def create_assessment(
     response: Response,
     session: SessionDep,
     principal: CommitteePrincipal,
+    idempotency: IdempotencyDep,
     plan: SelectedPlan,
     number: ActionNumber,
     body: AssessmentCreate,
-) -> AssessmentPublic:
+) -> AssessmentPublic | Response:
     """Record the committee's assessment of an action (committee or admin key)."""
     clock = request.app.state.clock
     if body.assessed_on > clock.today():
         raise Unprocessable(f"assessed_on ({body.assessed_on}) is after today ({clock.today()}).")
     action = plan.action(number)
-    assessment = repository.create_assessment(
+
+    def create() -> AssessmentPublic:
+        assessment = repository.create_assessment(
+            session,
+            action_id=action.row_id,
+            action_number=number,
+            data=body,
+            actor=principal.actor,
+            at=clock.now(),
+        )
+        plan_id = plan.plan.model.id
+        response.headers["Location"] = (
+            f"/actions/{number}/assessments/{assessment.id}?plan_id={plan_id}"
+        )
+        return _assessment_public(assessment, number, plan_id)
+
+    return once(
         session,
-        action_id=action.row_id,
-        action_number=number,
-        data=body,
-        actor=principal.actor,
-        at=clock.now(),
+        idempotency_keys,
+        idempotency,
+        now=clock.now(),
+        response=response,
+        status_code=201,
+        create=create,
     )
-    plan_id = plan.plan.model.id
-    response.headers["Location"] = (
-        f"/actions/{number}/assessments/{assessment.id}?plan_id={plan_id}"
-    )
-    return _assessment_public(assessment, number, plan_id)
 
 
 @router.get(

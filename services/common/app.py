@@ -7,20 +7,25 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from services.common.clock import Clock
 from services.common.db import SESSION_END_THREADS, create_engine, ping
 from services.common.errors import install_problem_handlers
 from services.common.keys.store import KeyStore
-from services.common.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from services.common.limits import (
+    BodySizeLimitMiddleware,
+    ConcurrencyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from services.common.observability import (
     ReadinessCheck,
     RequestIdMiddleware,
     health_router,
     instrument,
 )
+from services.common.query import reject_unknown_query_parameters
 from services.common.ratelimit import RateLimiter
 from services.common.settings import ServiceSettings
 
@@ -40,7 +45,25 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "Request body too large (problem+json)"},
     422: {"description": "Invalid request (problem+json with `errors`)"},
     429: {"description": "Too many requests; `Retry-After` says when to retry (problem+json)"},
+    503: {"description": "At capacity, or the database is unreachable; retry (problem+json)"},
 }
+UNREADABLE_BODY = {"description": "The body could not be read, e.g. not UTF-8 (problem+json)"}
+
+
+def _declare_unreadable_bodies(app: FastAPI) -> None:
+    """Declare the 400 that FastAPI answers to a body it cannot read (not UTF-8, say) on every
+    operation that takes a body, so the OpenAPI document lists every status a route may return."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("400", UNREADABLE_BODY)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _ping_database(request: Request) -> None:
@@ -90,6 +113,7 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
+        dependencies=[Depends(reject_unknown_query_parameters)],
         # Metrics are Prometheus's (/metrics); FastAPI's OpenTelemetry hooks would only cost time.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         docs_url="/docs" if settings.docs_open else None,
@@ -117,8 +141,10 @@ def create_service_app(
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_concurrent_requests)
     # Added last so it runs first: even a 413 carries a request id and an access log line.
     app.add_middleware(RequestIdMiddleware)
+    _declare_unreadable_bodies(app)
     instrument(app)
     checks = {"database": _ping_database, "keys": _ping_keys, **(readiness or {})}
     app.include_router(health_router(checks, dependencies))

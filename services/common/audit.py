@@ -98,3 +98,34 @@ def history(session: Session, table: Table, *, entity: str, entity_id: str) -> l
         .order_by(table.c.id)
     )
     return [dict(row._mapping) for row in rows]
+
+
+def append_only_statements(dialect: str, table: str = "audit_log") -> list[str]:
+    """DDL that makes `table` refuse UPDATE and DELETE in the database itself, whoever asks.
+
+    For migrations: history must survive a bug, a hand-typed SQL session or a compromised
+    service, not only the API's own good behaviour.
+    """
+    message = f"{table} is append-only"
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            for verb in ("UPDATE", "DELETE")
+        ]
+    return [
+        f"CREATE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege'; END $$",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse_change()",
+    ]
+
+
+def drop_append_only_statements(dialect: str, table: str = "audit_log") -> list[str]:
+    """Undo `append_only_statements` (a migration's downgrade)."""
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER {table}_no_{verb}" for verb in ("update", "delete")]
+    return [
+        f"DROP TRIGGER {table}_append_only ON {table}",
+        f"DROP FUNCTION {table}_refuse_change()",
+    ]

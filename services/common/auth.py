@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.common.audit import Actor
 from services.common.errors import Forbidden, Unauthorized
@@ -71,8 +72,16 @@ def optional_principal(request: Request) -> Principal | None:
     return principal
 
 
+# Declares the bearer scheme in the OpenAPI document for routes that need a key; reading the
+# header stays with `optional_principal`, which words its own 401s.
+BEARER_SCHEME = HTTPBearer(
+    auto_error=False, bearerFormat="API key", description="A key made by `services.common.keys`"
+)
+
+
 def require_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_SCHEME)],
 ) -> Principal:
     """Demand a valid API key (every write does)."""
     if principal is None:

@@ -60,6 +60,10 @@ class Conflict(DomainError):
     status, title, slug = 409, "Conflict", "conflict"
 
 
+class Gone(DomainError):
+    status, title, slug = 410, "Gone", "gone"
+
+
 class PreconditionFailed(DomainError):
     status, title, slug = 412, "Precondition failed", "precondition-failed"
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.errors import PROBLEM_MEDIA_TYPE, PayloadTooLarge, problem_type
+from services.common.errors import (
+    PROBLEM_MEDIA_TYPE,
+    DomainError,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    problem_type,
+)
 
 
 class BodySizeLimitMiddleware:
@@ -52,22 +58,40 @@ class BodySizeLimitMiddleware:
         return b"".join(chunks)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        body = orjson.dumps(
-            {
-                "type": problem_type(PayloadTooLarge.slug),
-                "title": PayloadTooLarge.title,
-                "status": 413,
-                "detail": f"The request body exceeds the limit of {self.max_bytes} bytes.",
-                "instance": scope["path"],
-            }
-        )
-        headers = [
-            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        detail = f"The request body exceeds the limit of {self.max_bytes} bytes."
+        await _send_problem(send, scope, PayloadTooLarge, detail, [(b"connection", b"close")])
+
+
+# Liveness must answer under any load, or an orchestrator restarts a merely busy service.
+UNLIMITED_PATHS = frozenset({"/healthz", "/metrics"})
+
+
+class ConcurrencyLimitMiddleware:
+    """Answer 503 at once, with Retry-After, when `max_in_flight` requests are already running.
+
+    Past that point more work in flight only makes every answer slower, until clients time out
+    and retry and the service never catches up; refusing quickly keeps the accepted ones fast.
+    uvicorn's own `limit_concurrency` answers in plain text; this one in problem+json.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_in_flight: int) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0  # one event loop per process: no lock needed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight:
+            detail = "The service is at capacity right now; try again in a moment."
+            await _send_problem(send, scope, ServiceUnavailable, detail, [(b"retry-after", b"1")])
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
 
 
 SECURITY_HEADERS = (
@@ -98,6 +122,31 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+async def _send_problem(
+    send: Send,
+    scope: Scope,
+    error: type[DomainError],
+    detail: str,
+    extra_headers: list[tuple[bytes, bytes]],
+) -> None:
+    body = orjson.dumps(
+        {
+            "type": problem_type(error.slug),
+            "title": error.title,
+            "status": error.status,
+            "detail": detail,
+            "instance": scope["path"],
+        }
+    )
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *extra_headers,
+    ]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -50,6 +50,8 @@ class ServiceSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("CLOCK_TODAY", "clock_today")
     )
     max_body_bytes: int = 1024 * 1024
+    # Requests in progress at once; more get an immediate 503 (health and metrics excepted).
+    max_concurrent_requests: int = Field(default=100, ge=1)
     # /docs, /redoc and /openapi.json: on by default, off in production unless asked for.
     docs_enabled: bool | None = None
     # Browser origins allowed to call the API (CORS); none unless listed.

@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from services.common.audit import audit_table
 from services.common.db import Versioned, new_registry
+from services.common.idempotency import idempotency_table
 
 registry = new_registry()
 metadata = registry.metadata
@@ -25,6 +26,7 @@ class PartiesTable(SQLModel, registry=registry):
 
 
 audit_log = audit_table(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 
 class State(PartiesTable, Versioned, table=True):

@@ -21,11 +21,13 @@ from services.common.etag import (
     serialized_with_etag,
     version_etag,
 )
+from services.common.idempotency import Created, IdempotencyDep, IdempotentRequest, once
 from services.common.pagination import Page, PageDep
+from services.common.types import IsoDate
 from services.parties import repository, service
 from services.parties.current import Derived
 from services.parties.deadlines import DeadlineKind, DeadlineStatus
-from services.parties.models import State
+from services.parties.models import State, idempotency_keys
 from services.parties.schemas import (
     ActionProgress,
     ActionProgressCounts,
@@ -81,7 +83,7 @@ WRITE: Responses = {
 Iso3 = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166 alpha-3 code, e.g. NIC")]
 ActionNumber = Annotated[int, Path(ge=1, le=10_000)]
 AsOf = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="Replay the records to the end of this day (YYYY-MM-DD); default: now"),
 ]
 
@@ -522,19 +524,25 @@ def list_reports(session: SessionDep, iso3: Iso3) -> list[Article7ReportPublic]:
     tags=["transparency"],
 )
 def create_report(
+    response: Response,
     session: SessionDep,
     ctx: ContextDep,
     principal: CurrentPrincipal,
+    idempotency: IdempotencyDep,
     iso3: Iso3,
     body: Article7ReportCreate,
-) -> Article7ReportPublic:
+) -> Article7ReportPublic | Response:
     """Record that the party submitted a transparency report (its state key, or admin)."""
     party = repository.get_party(session, iso3=iso3)
     ensure_may_write_state(principal, party.iso3)
-    report = service.record_report(
-        session, iso3=party.iso3, body=body, actor=principal.actor, at=ctx.now, today=ctx.today
-    )
-    return Article7ReportPublic.model_validate(report)
+
+    def create() -> Article7ReportPublic:
+        report = service.record_report(
+            session, iso3=party.iso3, body=body, actor=principal.actor, at=ctx.now, today=ctx.today
+        )
+        return Article7ReportPublic.model_validate(report)
+
+    return _once(session, idempotency, ctx, response, create)
 
 
 # ---------------------------------------------------------------- Article 5 extensions
@@ -583,18 +591,41 @@ def create_extension_request(
     session: SessionDep,
     ctx: ContextDep,
     principal: CurrentPrincipal,
+    idempotency: IdempotencyDep,
     iso3: Iso3,
     body: ExtensionRequestCreate,
-) -> ExtensionRequestPublic:
+) -> ExtensionRequestPublic | Response:
     """Submit an Article 5 extension request with the content Article 5.4 asks for."""
     party = repository.get_party(session, iso3=iso3)
     ensure_may_write_state(principal, party.iso3)
-    request = service.submit_request(
-        session, state=party, body=body, actor=principal.actor, at=ctx.now
+
+    def create() -> ExtensionRequestPublic:
+        request = service.submit_request(
+            session, state=party, body=body, actor=principal.actor, at=ctx.now
+        )
+        response.headers["Location"] = f"/parties/{party.iso3}/extension-requests/{request.id}"
+        response.headers["ETag"] = _request_etag(request)
+        return ExtensionRequestPublic.model_validate(request)
+
+    return _once(session, idempotency, ctx, response, create)
+
+
+def _once(
+    session: Session,
+    idempotency: IdempotentRequest | None,
+    ctx: Context,
+    response: Response,
+    create: Callable[[], Created],
+) -> Created | Response:
+    return once(
+        session,
+        idempotency_keys,
+        idempotency,
+        now=ctx.now,
+        response=response,
+        status_code=201,
+        create=create,
     )
-    response.headers["Location"] = f"/parties/{party.iso3}/extension-requests/{request.id}"
-    response.headers["ETag"] = _request_etag(request)
-    return ExtensionRequestPublic.model_validate(request)
 
 
 def _request_etag(request: Any) -> str:
@@ -747,8 +778,8 @@ async def list_deadlines(
 def list_changes(
     session: SessionDep,
     page: PageDep,
-    since: Annotated[date, Query(description="From the start of this day (YYYY-MM-DD)")],
-    until: Annotated[date | None, Query(description="To the end of this day")] = None,
+    since: Annotated[IsoDate, Query(description="From the start of this day (YYYY-MM-DD)")],
+    until: Annotated[IsoDate | None, Query(description="To the end of this day")] = None,
     include_seed: Annotated[bool, Query(description="Include the seeded records")] = False,
     iso3: Annotated[
         str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Only what concerns this state")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
-from services.common.types import Label, Narrative, NoControlCharacters
+from services.common.types import IsoDate, Label, Narrative, NoControlCharacters, UtcDateTime
 
 EARLIEST = date(1997, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -20,7 +20,7 @@ def _plausible(value: date) -> date:
     return value
 
 
-TreatyDate = Annotated[date, AfterValidator(_plausible)]
+TreatyDate = Annotated[IsoDate, AfterValidator(_plausible)]
 Url = Annotated[HttpUrl, Field(max_length=2000)]
 Meeting = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), NoControlCharacters
@@ -106,7 +106,7 @@ class ObligationsPublic(Output):
     in_a_position_to_assist: bool | None
     needs_article5_extension: bool | None
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 class DeadlinePublic(Output):
@@ -158,7 +158,7 @@ class CommitmentPublic(Output):
     narrative: str
     evidence_url: str | None
     version: int
-    updated_at: datetime | None
+    updated_at: UtcDateTime | None
     updated_by: str | None
 
 
@@ -172,7 +172,7 @@ class CommitmentUpdate(Input):
 class HistoryEntry(Output):
     version: int
     operation: str
-    occurred_at: datetime
+    occurred_at: UtcDateTime
     actor: str
     actor_role: str
     before: dict[str, Any] | None
@@ -218,7 +218,7 @@ class ExtensionRequestPublic(Output):
     decided_at: str | None
     decided_on: date | None
     granted_deadline: date | None
-    submitted_at: datetime
+    submitted_at: UtcDateTime
     version: int
 
 
@@ -248,7 +248,7 @@ class Article7ReportPublic(Output):
     period: str
     submitted_on: date
     link: str | None
-    recorded_at: datetime
+    recorded_at: UtcDateTime
 
 
 # ---------------------------------------------------------------- membership (admin)
@@ -279,7 +279,7 @@ class ActionProgressParty(Output):
     name: str
     status: CommitmentStatus
     target_date: date | None
-    updated_at: datetime | None
+    updated_at: UtcDateTime | None
 
 
 class ActionProgressCounts(Output):
@@ -311,7 +311,7 @@ class ActionProgress(Output):
 
 
 class Change(Output):
-    occurred_at: datetime
+    occurred_at: UtcDateTime
     entity: str
     entity_id: str
     operation: str

@@ -19,6 +19,7 @@ from sqlmodel import Field, SQLModel
 
 from services.common.audit import audit_table
 from services.common.db import Versioned, new_registry
+from services.common.idempotency import idempotency_table
 
 registry = new_registry()
 metadata = registry.metadata
@@ -56,6 +57,7 @@ class RemindersTable(SQLModel, registry=registry):
 
 
 audit_log = audit_table(metadata)
+idempotency_keys = idempotency_table(metadata)
 
 
 class Event(RemindersTable, Versioned, table=True):

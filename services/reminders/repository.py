@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, text
 from sqlmodel import Session, SQLModel, col, select
 
 from services.common.audit import Actor, record_change
-from services.common.errors import NotFound
+from services.common.errors import Gone, NotFound
 from services.reminders.models import (
     Delivery,
     DeliveryAttempt,
@@ -228,12 +228,22 @@ def get_rule(session: Session, *, kind: str) -> Rule:
 # ---------------------------------------------------------------- recipients
 
 
-def get_recipient(session: Session, *, recipient_id: int, role: str, iso3: str | None) -> Recipient:
-    """Return a recipient of the given role (and state) or raise NotFound."""
+def get_recipient(
+    session: Session,
+    *,
+    recipient_id: int,
+    role: str,
+    iso3: str | None,
+    deleted: bool = False,
+) -> Recipient:
+    """Return a recipient of the given role (and state); NotFound if there is none, Gone if it
+    was deleted (unless `deleted` asks for it: restoring one)."""
     recipient = session.get(Recipient, recipient_id)
+    name = f"{role.replace('_', ' ')} {recipient_id}" + (f" of {iso3}" if iso3 else "")
     if recipient is None or recipient.role != role or recipient.iso3 != iso3:
-        where = f" of {iso3}" if iso3 else ""
-        raise NotFound(f"There is no {role.replace('_', ' ')} {recipient_id}{where}.")
+        raise NotFound(f"There is no {name}.")
+    if not recipient.active and not deleted:
+        raise Gone(f"The {name} was deleted; an admin can restore it.")
     return recipient
 
 
@@ -249,17 +259,13 @@ def count_active(session: Session, *, iso3: str) -> int:
 def list_recipients(
     session: Session, *, role: str, iso3: str | None, limit: int, offset: int
 ) -> tuple[Sequence[Recipient], int]:
-    """Return a window of the recipients of a role (and state), active first, and their count."""
-    where: list[Any] = [col(Recipient.role) == role]
+    """Return a window of the recipients of a role (and state), deleted ones left out."""
+    where: list[Any] = [col(Recipient.role) == role, col(Recipient.active).is_(True)]
     if iso3 is not None:
         where.append(col(Recipient.iso3) == iso3)
     total = session.exec(select(func.count()).select_from(Recipient).where(*where)).one()
     rows = session.exec(
-        select(Recipient)
-        .where(*where)
-        .order_by(col(Recipient.active).desc(), col(Recipient.id))
-        .limit(limit)
-        .offset(offset)
+        select(Recipient).where(*where).order_by(col(Recipient.id)).limit(limit).offset(offset)
     ).all()
     return rows, total
 

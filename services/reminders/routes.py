@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import pycountry
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlmodel import Session
 
 from services.common.auth import (
     AdminPrincipal,
@@ -17,10 +18,12 @@ from services.common.auth import (
 from services.common.db import SessionDep
 from services.common.errors import NotFound, Unprocessable
 from services.common.etag import etag_of, json_with_etag, require_if_match, version_etag
+from services.common.idempotency import Created, IdempotencyDep, IdempotentRequest, once
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
+from services.common.types import IsoDate
 from services.reminders import calendar, delivery, planning, repository, service
-from services.reminders.models import Event, Recipient, Rule
+from services.reminders.models import Event, Recipient, Rule, idempotency_keys
 from services.reminders.schemas import (
     AttemptPublic,
     DeliveryDetail,
@@ -57,6 +60,8 @@ WRITE: Responses = {
     428: {"description": "If-Match is required"},
 }
 
+GONE: Responses = {410: {"description": "Deleted; an admin can restore it (problem+json)"}}
+
 Iso3 = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166 alpha-3 code, e.g. NIC")]
 Id = Annotated[int, Path(ge=1, le=2**62)]
 Kind = Annotated[str, Path(max_length=32, description="A kind of event, e.g. deadline")]
@@ -77,6 +82,24 @@ def context(request: Request) -> Context:
 ContextDep = Annotated[Context, Depends(context)]
 
 
+def _once(
+    session: Session,
+    idempotency: IdempotentRequest | None,
+    ctx: Context,
+    response: Response,
+    create: Callable[[], Created],
+) -> Created | Response:
+    return once(
+        session,
+        idempotency_keys,
+        idempotency,
+        now=ctx.now,
+        response=response,
+        status_code=201,
+        create=create,
+    )
+
+
 # ---------------------------------------------------------------- events
 
 
@@ -89,9 +112,11 @@ def list_events(
     session: SessionDep,
     page: PageDep,
     start_from: Annotated[
-        date | None, Query(alias="from", description="Events ending on or after this day")
+        IsoDate | None, Query(alias="from", description="Events ending on or after this day")
     ] = None,
-    to: Annotated[date | None, Query(description="Events starting on or before this day")] = None,
+    to: Annotated[
+        IsoDate | None, Query(description="Events starting on or before this day")
+    ] = None,
     kind: EventKind | None = None,
     iso3: StateFilter = None,
 ) -> Page[EventPublic]:
@@ -125,13 +150,18 @@ def create_event(
     session: SessionDep,
     ctx: ContextDep,
     principal: AdminPrincipal,
+    idempotency: IdempotencyDep,
     body: EventInput,
-) -> EventPublic:
+) -> EventPublic | Response:
     """Add a meeting or date of any year (admin key); its reminders are planned at once."""
-    event = service.create_event(session, body=body, ctx=ctx, actor=principal.actor)
-    response.headers["Location"] = f"/events/{event.id}"
-    response.headers["ETag"] = _event_etag(event)
-    return EventPublic.of(event)
+
+    def create() -> EventPublic:
+        event = service.create_event(session, body=body, ctx=ctx, actor=principal.actor)
+        response.headers["Location"] = f"/events/{event.id}"
+        response.headers["ETag"] = _event_etag(event)
+        return EventPublic.of(event)
+
+    return _once(session, idempotency, ctx, response, create)
 
 
 @router.put("/events/{event_id}", response_model=EventPublic, responses=WRITE, tags=["events"])
@@ -244,28 +274,33 @@ def create_contact(
     session: SessionDep,
     ctx: ContextDep,
     principal: CurrentPrincipal,
+    idempotency: IdempotencyDep,
     iso3: Iso3,
     body: RecipientInput,
-) -> RecipientPublic:
+) -> RecipientPublic | Response:
     """Add a contact point of a state (its own key, or admin)."""
     ensure_may_write_state(principal, iso3)
-    contact = service.create_recipient(
-        session,
-        role=Role.STATE_CONTACT,
-        iso3=ctx.states.check(iso3),
-        body=body,
-        ctx=ctx,
-        actor=principal.actor,
-    )
-    response.headers["Location"] = f"/parties/{contact.iso3}/contacts/{contact.id}"
-    response.headers["ETag"] = _recipient_etag(contact)
-    return RecipientPublic.model_validate(contact)
+
+    def create() -> RecipientPublic:
+        contact = service.create_recipient(
+            session,
+            role=Role.STATE_CONTACT,
+            iso3=ctx.states.check(iso3),
+            body=body,
+            ctx=ctx,
+            actor=principal.actor,
+        )
+        response.headers["Location"] = f"/parties/{contact.iso3}/contacts/{contact.id}"
+        response.headers["ETag"] = _recipient_etag(contact)
+        return RecipientPublic.model_validate(contact)
+
+    return _once(session, idempotency, ctx, response, create)
 
 
 @router.get(
     "/parties/{iso3}/contacts/{contact_id}",
     response_model=RecipientPublic,
-    responses=PRIVATE,
+    responses={**PRIVATE, **GONE},
     tags=["recipients"],
 )
 def read_contact(
@@ -279,7 +314,7 @@ def read_contact(
 @router.put(
     "/parties/{iso3}/contacts/{contact_id}",
     response_model=RecipientPublic,
-    responses=WRITE,
+    responses={**WRITE, **GONE},
     tags=["recipients"],
 )
 def update_contact(
@@ -304,7 +339,7 @@ def update_contact(
 @router.delete(
     "/parties/{iso3}/contacts/{contact_id}",
     status_code=204,
-    responses=WRITE,
+    responses={**WRITE, **GONE},
     tags=["recipients"],
 )
 def delete_contact(
@@ -315,12 +350,36 @@ def delete_contact(
     iso3: Iso3,
     contact_id: Id,
 ) -> Response:
-    """Deactivate a contact point (its state's key, or admin; If-Match); its history stays."""
+    """Delete a contact point (its state's key, or admin; If-Match): it leaves the lists and
+    gets no more reminders; the record and its history stay, and an admin can restore it."""
     ensure_may_write_state(principal, iso3)
     contact = _contact(session, iso3, contact_id)
     require_if_match(request, _recipient_etag(contact))
     service.deactivate_recipient(session, recipient=contact, ctx=ctx, actor=principal.actor)
     return Response(status_code=204)
+
+
+@router.post(
+    "/parties/{iso3}/contacts/{contact_id}/restore",
+    response_model=RecipientPublic,
+    responses=WRITE,
+    tags=["recipients"],
+)
+def restore_contact(
+    response: Response,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: AdminPrincipal,
+    iso3: Iso3,
+    contact_id: Id,
+) -> RecipientPublic:
+    """Undo the deletion of a contact point (admin key); 409 if it is not deleted."""
+    contact = repository.get_recipient(
+        session, recipient_id=contact_id, role=Role.STATE_CONTACT, iso3=iso3.upper(), deleted=True
+    )
+    service.restore_recipient(session, recipient=contact, ctx=ctx, actor=principal.actor)
+    response.headers["ETag"] = _recipient_etag(contact)
+    return RecipientPublic.model_validate(contact)
 
 
 def _member(session: SessionDep, member_id: int) -> Recipient:
@@ -354,21 +413,31 @@ def create_committee_member(
     session: SessionDep,
     ctx: ContextDep,
     principal: AdminPrincipal,
+    idempotency: IdempotencyDep,
     body: RecipientInput,
-) -> RecipientPublic:
+) -> RecipientPublic | Response:
     """Add a committee member (admin key)."""
-    member = service.create_recipient(
-        session, role=Role.COMMITTEE_MEMBER, iso3=None, body=body, ctx=ctx, actor=principal.actor
-    )
-    response.headers["Location"] = f"/committee-members/{member.id}"
-    response.headers["ETag"] = _recipient_etag(member)
-    return RecipientPublic.model_validate(member)
+
+    def create() -> RecipientPublic:
+        member = service.create_recipient(
+            session,
+            role=Role.COMMITTEE_MEMBER,
+            iso3=None,
+            body=body,
+            ctx=ctx,
+            actor=principal.actor,
+        )
+        response.headers["Location"] = f"/committee-members/{member.id}"
+        response.headers["ETag"] = _recipient_etag(member)
+        return RecipientPublic.model_validate(member)
+
+    return _once(session, idempotency, ctx, response, create)
 
 
 @router.get(
     "/committee-members/{member_id}",
     response_model=RecipientPublic,
-    responses=PRIVATE,
+    responses={**PRIVATE, **GONE},
     tags=["recipients"],
 )
 def read_committee_member(
@@ -381,7 +450,7 @@ def read_committee_member(
 @router.put(
     "/committee-members/{member_id}",
     response_model=RecipientPublic,
-    responses=WRITE,
+    responses={**WRITE, **GONE},
     tags=["recipients"],
 )
 def update_committee_member(
@@ -402,16 +471,42 @@ def update_committee_member(
 
 
 @router.delete(
-    "/committee-members/{member_id}", status_code=204, responses=WRITE, tags=["recipients"]
+    "/committee-members/{member_id}",
+    status_code=204,
+    responses={**WRITE, **GONE},
+    tags=["recipients"],
 )
 def delete_committee_member(
     request: Request, session: SessionDep, ctx: ContextDep, principal: AdminPrincipal, member_id: Id
 ) -> Response:
-    """Deactivate a committee member (admin key, If-Match); the history stays."""
+    """Delete a committee member (admin key, If-Match); the history stays, and it can be
+    restored."""
     member = _member(session, member_id)
     require_if_match(request, _recipient_etag(member))
     service.deactivate_recipient(session, recipient=member, ctx=ctx, actor=principal.actor)
     return Response(status_code=204)
+
+
+@router.post(
+    "/committee-members/{member_id}/restore",
+    response_model=RecipientPublic,
+    responses=WRITE,
+    tags=["recipients"],
+)
+def restore_committee_member(
+    response: Response,
+    session: SessionDep,
+    ctx: ContextDep,
+    principal: AdminPrincipal,
+    member_id: Id,
+) -> RecipientPublic:
+    """Undo the deletion of a committee member (admin key); 409 if it is not deleted."""
+    member = repository.get_recipient(
+        session, recipient_id=member_id, role=Role.COMMITTEE_MEMBER, iso3=None, deleted=True
+    )
+    service.restore_recipient(session, recipient=member, ctx=ctx, actor=principal.actor)
+    response.headers["ETag"] = _recipient_etag(member)
+    return RecipientPublic.model_validate(member)
 
 
 # ---------------------------------------------------------------- reminders and deliveries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from enum import StrEnum
@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from services.common.types import NoControlCharacters
+from services.common.types import IsoDate, NoControlCharacters, UtcDateTime
 from services.reminders.models import Event
 
 EARLIEST = date(1997, 1, 1)
@@ -113,7 +113,7 @@ def _text(max_length: int) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
 
-EventDate = Annotated[date, AfterValidator(_plausible)]
+EventDate = Annotated[IsoDate, AfterValidator(_plausible)]
 Title = Annotated[str, _text(300), NoControlCharacters]
 Place = Annotated[str, _text(200), NoControlCharacters]
 Source = Annotated[str, _text(2000), NoControlCharacters]
@@ -211,7 +211,7 @@ class RulePublic(Output):
     audience: str
     source: str
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime
 
 
 # ---------------------------------------------------------------- recipients
@@ -242,8 +242,8 @@ class RecipientPublic(Output):
     language: str
     active: bool
     version: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 # ---------------------------------------------------------------- reminders and deliveries
@@ -255,17 +255,17 @@ class ReminderPublic(Output):
     offset_days: int
     recipient_id: int
     channel: str
-    due_at: datetime
-    expires_at: datetime
+    due_at: UtcDateTime
+    expires_at: UtcDateTime
     status: str
     delivery_id: str | None
-    delivered_at: datetime | None
+    delivered_at: UtcDateTime | None
 
 
 class AttemptPublic(Output):
     number: int
-    started_at: datetime
-    finished_at: datetime | None
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None
     outcome: str
     error: str | None
 
@@ -279,10 +279,10 @@ class DeliveryPublic(Output):
     status: str
     attempts: int
     last_error: str | None
-    next_attempt_at: datetime
+    next_attempt_at: UtcDateTime
     transport: str | None
-    created_at: datetime
-    delivered_at: datetime | None
+    created_at: UtcDateTime
+    delivered_at: UtcDateTime | None
 
 
 class DeliveryDetail(DeliveryPublic):
@@ -310,5 +310,5 @@ class SyncOutcome(Output):
     parties: int
     changed: int
     detail: str | None
-    started_at: datetime
-    finished_at: datetime
+    started_at: UtcDateTime
+    finished_at: UtcDateTime

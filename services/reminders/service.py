@@ -240,10 +240,19 @@ def update_recipient(
 def deactivate_recipient(
     session: Session, *, recipient: Recipient, ctx: Context, actor: Actor
 ) -> None:
-    """Stop a recipient's reminders; the record and its history stay."""
+    """Delete a recipient softly: its reminders stop, the record and its history stay."""
     if not recipient.active:
-        raise Conflict(f"Recipient {recipient.id} is already deactivated.")
-    _write_recipient(session, recipient, {"active": False}, ctx, actor, "deactivate")
+        raise Conflict(f"Recipient {recipient.id} is already deleted.")
+    _write_recipient(session, recipient, {"active": False}, ctx, actor, "delete")
+
+
+def restore_recipient(
+    session: Session, *, recipient: Recipient, ctx: Context, actor: Actor
+) -> None:
+    """Undo a deletion (admins): the recipient is listed and reminded again."""
+    if recipient.active:
+        raise Conflict(f"Recipient {recipient.id} is not deleted.")
+    _write_recipient(session, recipient, {"active": True}, ctx, actor, "restore")
 
 
 def _write_recipient(

@@ -166,3 +166,16 @@ def test_body_over_one_mebibyte_is_413(writable: WritableActionsApi) -> None:
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert assessment_audit_rows(writable.url) == []
+
+
+def test_a_retried_assessment_with_its_idempotency_key_is_recorded_once(
+    writable: WritableActionsApi,
+) -> None:
+    headers = {**writable.committee, "Idempotency-Key": "msp10-action14"}
+    first = writable.client.post("/actions/14/assessments", json=ASSESSMENT, headers=headers)
+    again = writable.client.post("/actions/14/assessments", json=ASSESSMENT, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert writable.client.get("/actions/14/assessments").json()["total"] == 1

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select, update
+from sqlalchemy import text as sql
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from services.common.audit import history
+from services.common.audit import append_only_statements, history
 from services.common.db import create_engine
 from tests.common import app_under_test
 from tests.common.conftest import NotesApi
@@ -86,3 +89,26 @@ def test_history_returns_an_entitys_rows_oldest_first(notes: NotesApi) -> None:
     engine.dispose()
     assert [row["after"]["text"] for row in rows] == ["a", "b", "c"]
     assert count == 3
+
+
+def test_the_database_itself_refuses_to_change_or_delete_audit_rows(notes: NotesApi) -> None:
+    notes.client.post("/notes", json={"state": "NIC", "text": "kept"}, headers=notes.nicaragua)
+    engine = create_engine(notes.url)
+    with engine.begin() as connection:
+        for statement in append_only_statements(engine.dialect.name):
+            connection.execute(sql(statement))
+    table = app_under_test.audit_log
+    attempts = [
+        update(table).values(actor="someone else"),
+        delete(table),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(attempt)
+    engine.dispose()
+
+    rows = audit_rows(notes.url)
+    assert [(r["operation"], r["actor"] != "someone else") for r in rows] == [("create", True)]
+    # Appending still works.
+    notes.client.post("/notes", json={"state": "NIC", "text": "more"}, headers=notes.nicaragua)
+    assert len(audit_rows(notes.url)) == 2

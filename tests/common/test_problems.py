@@ -113,3 +113,31 @@ def test_body_within_limit_is_accepted(notes: NotesApi) -> None:
         "/notes", json={"state": "NIC", "text": "y" * 50}, headers=notes.nicaragua
     )
     assert response.status_code == 201, response.text
+
+
+def test_an_unknown_query_parameter_is_422_naming_it(notes: NotesApi) -> None:
+    body = assert_problem(notes.client.get("/notes?limit=5&stauts=party"), 422)
+
+    assert body["errors"] == [
+        {
+            "loc": ["query", "stauts"],
+            "msg": "not a parameter of this route",
+            "type": "extra_forbidden",
+        }
+    ]
+
+
+def test_query_parameters_of_shared_dependencies_are_known(notes: NotesApi) -> None:
+    # `limit` and `offset` belong to the pagination dependency, not to the route itself.
+    assert notes.client.get("/notes?limit=5&offset=0").status_code == 200
+
+
+def test_a_body_that_is_not_utf8_is_400_problem(notes: NotesApi) -> None:
+    response = notes.client.post(
+        "/notes",
+        content=b'{"state": "NIC", "text": "\xff\xfe"}',
+        headers={**notes.nicaragua, "Content-Type": "application/json"},
+    )
+
+    assert_problem(response, 400)
+    assert notes.client.get("/notes").json()["total"] == 0

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from services.common.settings import PROJECT_ROOT
 from tests.dashboard.conftest import dashboard_env
 from tests.served import Services, start_services
+from tools.processes import python_module, running
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 PAGES = [
@@ -119,5 +120,19 @@ def test_with_the_parties_service_stopped_pages_still_render(
         assert any(s.value.startswith("Action #1") for s in app.subheader)
         overview = render()
         assert not overview.exception
+        # The services come back on the same ports: the next render has no notice left.
+        for name in ("actions", "parties"):
+            stack.enter_context(
+                running(
+                    python_module(f"services.{name}", "serve"),
+                    env=own.env,
+                    health_url=f"{own.urls[name]}/readyz",
+                    log=tmp_path / f"{name}-again.log",
+                )
+            )
+        st.cache_data.clear()
+        recovered = render("actions")
+        assert not recovered.exception
+        assert not recovered.warning, [w.value for w in recovered.warning]
     st.cache_resource.clear()
     st.cache_data.clear()

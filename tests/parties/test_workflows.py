@@ -339,3 +339,17 @@ def test_changes_of_one_state(writable: PartiesApi, tajikistan: dict) -> None:
     assert [(c["entity"], c["entity_id"]) for c in nicaragua] == [("commitment", "NIC:1")]
     assert [c["entity"] for c in tajik] == ["extension_request"]
     assert writable.client.get("/changes", params={**since, "iso3": "N1C"}).status_code == 422
+
+
+def test_a_retried_report_with_its_idempotency_key_gets_its_first_answer_not_409(
+    writable: PartiesApi,
+) -> None:
+    report = {"period": "2009", "submitted_on": "2010-04-20"}
+    headers = {**writable.nicaragua, "Idempotency-Key": "nic-2009-report"}
+
+    first = writable.client.post("/parties/NIC/article7-reports", json=report, headers=headers)
+    again = writable.client.post("/parties/NIC/article7-reports", json=report, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert len(writable.client.get("/parties/NIC/article7-reports").json()) == 1

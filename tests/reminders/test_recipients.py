@@ -45,12 +45,54 @@ def test_a_state_manages_its_own_contact_points(api: RemindersApi) -> None:
     )
     assert deleted.status_code == 204
     listed = api.client.get("/parties/UKR/contacts", headers=api.ukraine).json()
-    assert [(c["id"], c["active"]) for c in listed["items"]] == [(contact["id"], False)]
+    assert listed["items"] == []
+    gone = api.client.get(path, headers=api.ukraine)
+    assert gone.status_code == 410
+    assert gone.headers["content-type"] == "application/problem+json"
+    assert _audit_operations(api, contact["id"]) == ["create", "update", "delete"]
+
+
+def test_only_an_admin_restores_a_deleted_contact_and_it_is_audited(api: RemindersApi) -> None:
+    contact = add_contact(api, "UKR", api.ukraine)
+    path = f"/parties/UKR/contacts/{contact['id']}"
+    api.client.delete(
+        path, headers={**api.ukraine, "If-Match": etag_of(api.client, path, api.ukraine)}
+    )
+
+    by_state = api.client.post(f"{path}/restore", headers=api.ukraine)
+    restored = api.client.post(f"{path}/restore", headers=api.admin)
+    again = api.client.post(f"{path}/restore", headers=api.admin)
+
+    assert by_state.status_code == 403
+    assert restored.status_code == 200
+    assert restored.json()["active"] is True
+    assert again.status_code == 409
+    assert api.client.get(path, headers=api.ukraine).status_code == 200
+    listed = api.client.get("/parties/UKR/contacts", headers=api.ukraine).json()
+    assert [c["id"] for c in listed["items"]] == [contact["id"]]
+    assert _audit_operations(api, contact["id"]) == ["create", "delete", "restore"]
+
+
+def test_a_deleted_contact_cannot_be_changed_or_deleted_again(api: RemindersApi) -> None:
+    contact = add_contact(api, "UKR", api.ukraine)
+    path = f"/parties/UKR/contacts/{contact['id']}"
+    etag = etag_of(api.client, path, api.ukraine)
+    api.client.delete(path, headers={**api.ukraine, "If-Match": etag})
+    before = row_counts(api.url)
+
+    changed = api.client.put(path, json=CONTACT, headers={**api.ukraine, "If-Match": etag})
+    deleted = api.client.delete(path, headers={**api.ukraine, "If-Match": etag})
+
+    assert (changed.status_code, deleted.status_code) == (410, 410)
+    assert row_counts(api.url) == before
+
+
+def _audit_operations(api: RemindersApi, contact_id: int) -> list[str]:
     engine = create_engine(api.url)
     with Session(engine) as session:
-        changes = history(session, audit_log, entity="recipient", entity_id=str(contact["id"]))
+        changes = history(session, audit_log, entity="recipient", entity_id=str(contact_id))
     engine.dispose()
-    assert [c["operation"] for c in changes] == ["create", "update", "deactivate"]
+    return [c["operation"] for c in changes]
 
 
 def test_contact_points_are_not_public(api: RemindersApi) -> None:
@@ -233,7 +275,10 @@ def test_admins_manage_committee_members(api: RemindersApi) -> None:
         path, headers={**api.admin, "If-Match": etag_of(api.client, path, api.admin)}
     )
     assert deleted.status_code == 204
-    assert api.client.get(path, headers=api.admin).json()["active"] is False
+    assert api.client.get(path, headers=api.admin).status_code == 410
+    assert api.client.get("/committee-members", headers=api.admin).json()["total"] == 0
+    restored = api.client.post(f"{path}/restore", headers=api.admin)
+    assert restored.json()["active"] is True
 
 
 def test_a_state_has_at_most_twenty_active_contact_points(api: RemindersApi) -> None:
