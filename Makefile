@@ -9,7 +9,7 @@ SERVICES := actions parties reminders
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test lint format bench backup restore clean
+.PHONY: help setup run test lint format bench soak backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ format: $(VENV)/.synced ## Apply ruff's fixes and formatting
 
 bench: setup ## Measure throughput against a bare FastAPI app (see docs/performance.md)
 	$(BIN)/python -m bench
+
+soak: setup ## Ten minutes of 156 simulated states while reminders fall due (see docs/performance.md)
+	$(BIN)/python -m bench.soak
 
 backup: $(VENV)/.synced ## Back up every database into var/backups/<time>/ (SQLite or PostgreSQL)
 	$(BIN)/python -m tools.backup create
