@@ -75,6 +75,7 @@ class CurrentView:
         self._derived: Derived | None = None
         self._checked_at = 0.0
         self._dirty = True
+        self._checking = False
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
@@ -91,11 +92,29 @@ class CurrentView:
         return derived
 
     async def get(self) -> Derived:
-        """Return the current view, checking or rebuilding it off the event loop when needed."""
+        """Return the current view, checking or rebuilding it off the event loop when needed.
+
+        A periodic check (for writes by other processes) is made by one request; the others
+        meanwhile serve the view as it is, at most one check old, instead of queueing behind it.
+        After a write here (`invalidate`), every read waits for the view to show it.
+        """
         derived = self.fresh()
         if derived is not None:
             return derived
-        return await run_in_threadpool(self.load)
+        if self._checking and self._usable_while_checking():
+            assert self._derived is not None
+            return self._derived
+        self._checking = True  # one event loop: set before the first await, seen by the rest
+        try:
+            return await run_in_threadpool(self.load)
+        finally:
+            self._checking = False
+
+    def _usable_while_checking(self) -> bool:
+        derived = self._derived
+        return (
+            derived is not None and not self._dirty and derived.snapshot.day == self._clock.today()
+        )
 
     def latest(self) -> Derived:
         """Return the view as last loaded, without asking the database (a write's checks)."""
