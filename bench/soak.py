@@ -71,12 +71,15 @@ def main() -> int:
         reminders.add_meeting_and_contacts(
             stack.database_url("reminders"), args.reminders, datetime.now(UTC)
         )
-        load.wait(seconds + 120)
+        rss_by_minute = _sample_rss_until_done(stack, load, timeout=seconds + 120)
         rss_after = _rss(stack)
         delivered = _wait_until_delivered(stack, args.reminders)
         received = len(tally.read_text().splitlines()) if tally.exists() else 0
         totals = _locust_totals(workdir / "soak_stats.csv")
+        failures = _locust_failures(workdir / "soak_failures.csv")
     result = _verdict(args, totals, delivered, received, rss_before, rss_after)
+    result["failures"] = failures
+    result["rss_mb_by_minute"] = rss_by_minute
     _report(result)
     out = Path(PROJECT_ROOT, "bench", "results", "soak.json")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -164,6 +167,22 @@ def _locust(
     return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)
 
 
+def _sample_rss_until_done(
+    stack: Stack, load: subprocess.Popen[bytes], *, timeout: float
+) -> list[dict[str, float]]:
+    """Wait for the load to end, noting each service's RSS every minute (growth that levels
+    off is caches filling; growth that keeps its slope is a leak)."""
+    samples = []
+    deadline = time.monotonic() + timeout
+    while load.poll() is None and time.monotonic() < deadline:
+        samples.append(_rss(stack))
+        try:
+            load.wait(60)
+        except subprocess.TimeoutExpired:
+            continue
+    return samples
+
+
 def _rss(stack: Stack) -> dict[str, float]:
     return {name: round(rss_mb(pid), 1) for name, pid in stack.pids.items()}
 
@@ -200,6 +219,18 @@ def _locust_totals(stats: Path) -> dict[str, float]:
         "p50_ms": float(total["50%"]),
         "p99_ms": float(total["99%"]),
     }
+
+
+def _locust_failures(path: Path) -> list[dict[str, str]]:
+    """What failed, grouped by request and error, as locust counted it."""
+    if not path.exists():
+        return []
+    with path.open() as handle:
+        return [
+            {"request": f"{row['Method']} {row['Name']}", "error": row["Error"][:300],
+             "count": row["Occurrences"]}
+            for row in csv.DictReader(handle)
+        ]  # fmt: skip
 
 
 def _verdict(

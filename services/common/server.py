@@ -76,6 +76,7 @@ def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) ->
             # the failed-key rate limit counts, and anyone could forge the header otherwise.
             proxy_headers=bool(settings.forwarded_allow_ips),
             forwarded_allow_ips=settings.forwarded_allow_ips or None,
+            timeout_keep_alive=settings.keep_alive_seconds,
         )
 
 

@@ -50,6 +50,10 @@ class ServiceSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("CLOCK_TODAY", "clock_today")
     )
     max_body_bytes: int = 1024 * 1024
+    # How long an idle client connection stays open. Longer than the idle timeout of the clients
+    # and proxies in front (nginx keeps upstream connections 60 s): when the server closes first,
+    # a request sent on the closing connection is reset, and the client sees an error.
+    keep_alive_seconds: int = Field(default=75, ge=1, le=3600)
     # Requests in progress at once; more get an immediate 503 (health and metrics excepted).
     max_concurrent_requests: int = Field(default=100, ge=1)
     # /docs, /redoc and /openapi.json: on by default, off in production unless asked for.
