@@ -286,3 +286,21 @@ def test_production_refuses_a_webhook_that_resolves_to_a_private_address(chair: 
     )
     engine.dispose()
     assert error is False
+
+
+def test_a_webhook_receiver_that_is_down_is_retried_and_holds_up_no_other_reminder(
+    chair: str, smtp: SmtpServer, receiver: WebhookReceiver
+) -> None:
+    receiver.stop()  # nothing listens on its port any more: the connection is refused
+    now = at(date(2010, 4, 22), 9)
+
+    deliver(chair, now, smtp.port, webhook_timeout_seconds=0.2)
+
+    by_channel = {d.channel: d for d in stored(chair, Delivery)}
+    hook, mail = by_channel["webhook"], by_channel["email"]
+    assert hook.last_error is not None and hook.last_error.startswith("ConnectError")
+    assert hook.status != "delivered"
+    assert hook.next_attempt_at - now == timedelta(seconds=60)
+    # The e-mail of the same run went out regardless.
+    assert mail.status == "delivered"
+    assert len(smtp.messages) == 1
