@@ -197,7 +197,6 @@ def create_assessment(
         idempotency,
         now=clock.now(),
         response=response,
-        status_code=201,
         create=create,
     )
 

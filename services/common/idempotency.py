@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Response
@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from services.common.audit import JSON_DOCUMENT
 from services.common.auth import CurrentPrincipal
 from services.common.errors import Conflict, Unprocessable
+from services.common.types import as_utc
 
 Created = TypeVar("Created", bound=BaseModel)
 HEADER = "Idempotency-Key"
@@ -115,7 +116,7 @@ def replay_or_claim(
         return None
     mine = (table.c.key_id == claim.key_id) & (table.c.idempotency_key == claim.key)
     stored = session.execute(select(table).where(mine)).mappings().first()
-    if stored is not None and _as_aware(stored["created_at"]) < now - RETENTION:
+    if stored is not None and as_utc(stored["created_at"]) < now - RETENTION:
         session.execute(delete(table).where(mine))
         stored = None
     if stored is not None:
@@ -169,8 +170,8 @@ def once(
     *,
     now: datetime,
     response: Response,
-    status_code: int,
     create: Callable[[], Created],
+    status_code: int = 201,
 ) -> Created | Response:
     """Run `create` once per Idempotency-Key: a repetition gets the first answer back.
 
@@ -210,8 +211,3 @@ def _replay(stored: Any, claim: IdempotentRequest) -> Response:
         headers=headers,
         media_type="application/json",
     )
-
-
-def _as_aware(moment: datetime) -> datetime:
-    # SQLite gives back the stored UTC time without its offset.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -59,12 +59,13 @@ Narrative = Annotated[
 """Free text of up to 20,000 characters; line breaks and tabs allowed."""
 
 
-def _as_utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
+    """Return `value` with its UTC offset (a naive time is UTC, as every stored time is)."""
     # Every time is stored in UTC; SQLite hands it back without its offset.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]
 """A moment in an answer: always with its UTC offset, as RFC 3339 `date-time` demands."""
 
 

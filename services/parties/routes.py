@@ -21,7 +21,7 @@ from services.common.etag import (
     serialized_with_etag,
     version_etag,
 )
-from services.common.idempotency import Created, IdempotencyDep, IdempotentRequest, once
+from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
 from services.common.types import IsoDate
 from services.parties import repository, service
@@ -542,7 +542,9 @@ def create_report(
         )
         return Article7ReportPublic.model_validate(report)
 
-    return _once(session, idempotency, ctx, response, create)
+    return once(
+        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
+    )
 
 
 # ---------------------------------------------------------------- Article 5 extensions
@@ -607,24 +609,8 @@ def create_extension_request(
         response.headers["ETag"] = _request_etag(request)
         return ExtensionRequestPublic.model_validate(request)
 
-    return _once(session, idempotency, ctx, response, create)
-
-
-def _once(
-    session: Session,
-    idempotency: IdempotentRequest | None,
-    ctx: Context,
-    response: Response,
-    create: Callable[[], Created],
-) -> Created | Response:
     return once(
-        session,
-        idempotency_keys,
-        idempotency,
-        now=ctx.now,
-        response=response,
-        status_code=201,
-        create=create,
+        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
     )
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import pycountry
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from sqlmodel import Session
 
 from services.common.auth import (
     AdminPrincipal,
@@ -18,7 +16,7 @@ from services.common.auth import (
 from services.common.db import SessionDep
 from services.common.errors import NotFound, Unprocessable
 from services.common.etag import etag_of, json_with_etag, require_if_match, version_etag
-from services.common.idempotency import Created, IdempotencyDep, IdempotentRequest, once
+from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
 from services.common.types import IsoDate
@@ -82,24 +80,6 @@ def context(request: Request) -> Context:
 ContextDep = Annotated[Context, Depends(context)]
 
 
-def _once(
-    session: Session,
-    idempotency: IdempotentRequest | None,
-    ctx: Context,
-    response: Response,
-    create: Callable[[], Created],
-) -> Created | Response:
-    return once(
-        session,
-        idempotency_keys,
-        idempotency,
-        now=ctx.now,
-        response=response,
-        status_code=201,
-        create=create,
-    )
-
-
 # ---------------------------------------------------------------- events
 
 
@@ -161,7 +141,9 @@ def create_event(
         response.headers["ETag"] = _event_etag(event)
         return EventPublic.of(event)
 
-    return _once(session, idempotency, ctx, response, create)
+    return once(
+        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
+    )
 
 
 @router.put("/events/{event_id}", response_model=EventPublic, responses=WRITE, tags=["events"])
@@ -294,7 +276,9 @@ def create_contact(
         response.headers["ETag"] = _recipient_etag(contact)
         return RecipientPublic.model_validate(contact)
 
-    return _once(session, idempotency, ctx, response, create)
+    return once(
+        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
+    )
 
 
 @router.get(
@@ -431,7 +415,9 @@ def create_committee_member(
         response.headers["ETag"] = _recipient_etag(member)
         return RecipientPublic.model_validate(member)
 
-    return _once(session, idempotency, ctx, response, create)
+    return once(
+        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
+    )
 
 
 @router.get(
