@@ -4,7 +4,8 @@ At least once on the wire, exactly once in effect. A digest is formed and commit
 sent, so its id is fixed; each attempt is committed as `started` before the send and finished
 after it, in the transaction that also marks the digest and its reminders delivered. A sender
 killed mid-send leaves the digest undelivered: it is sent again under the same id, which the
-receiver uses to drop the copy. A delivered digest is never sent again.
+receiver uses to drop the copy. A delivered digest is never sent again. Attempts are begun and
+finished in batches, so a run's bookkeeping costs a few queries per batch, not per digest.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict, deque
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from services.common.audit import Actor
@@ -33,6 +35,9 @@ from services.reminders.settings import RemindersSettings
 
 logger = logging.getLogger(__name__)
 SENDABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
+# How often a delivery run records the outcomes of the sends that finished meanwhile.
+RECORD_EVERY_SECONDS = 0.05
+Keyed = TypeVar("Keyed", Recipient, Event)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,13 @@ class DeliveryReport:
     delivered: int = 0
     failed: int = 0
 
+    def count(self, outcomes: Iterable[Outcome]) -> None:
+        """Tally the outcomes of attempts (an interrupted one sent nothing)."""
+        for outcome in outcomes:
+            if not outcome.interrupted:
+                self.delivered += outcome.error is None
+                self.failed += outcome.error is not None
+
 
 def new_digest_id() -> str:
     """Return a fresh digest id (kept in the database, so every retry reuses it)."""
@@ -82,53 +94,98 @@ def form_digests(session: Session, *, now: datetime) -> tuple[int, int]:
             expired += 1
         else:
             groups[(row.recipient_id, row.channel, row.due_at.date())].append(row)
-    for (recipient_id, channel, day), rows in groups.items():
-        last = repository.last_sequence(
-            session, recipient_id=recipient_id, channel=channel, day=day
-        )
-        delivery = Delivery(
+    last = repository.last_sequences(
+        session,
+        recipient_ids={recipient for recipient, _, _ in groups},
+        days={day for _, _, day in groups},
+    )
+    deliveries = {
+        key: Delivery(
             id=new_digest_id(),
-            recipient_id=recipient_id,
-            channel=channel,
-            day=day,
-            sequence=last + 1,
+            recipient_id=key[0],
+            channel=key[1],
+            day=key[2],
+            sequence=last.get(key, 0) + 1,
             status=DeliveryStatus.PENDING,
             next_attempt_at=now,
             created_at=now,
         )
-        session.add(delivery)
-        session.flush()
+        for key in groups
+    }
+    session.add_all(deliveries.values())
+    session.flush()  # the digests exist before their reminders point at them
+    for key, rows in groups.items():
         for row in rows:
-            row.delivery_id, row.updated_at = delivery.id, now
+            row.delivery_id, row.updated_at = deliveries[key].id, now
     session.flush()
     return len(groups), expired
 
 
-def begin_attempt(session: Session, *, delivery_id: str, now: datetime) -> Digest | None:
-    """Record the start of an attempt and return the digest to send (None: nothing to send)."""
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None or delivery.status not in SENDABLE or delivery.next_attempt_at > now:
-        return None
-    recipient = session.get(Recipient, delivery.recipient_id)
-    assert recipient is not None
-    rows = repository.reminders_in(session, delivery_id=delivery_id)
-    address = recipient.email if delivery.channel == "email" else recipient.webhook_url
-    if not recipient.active or address is None:
-        _settle(delivery, rows, DeliveryStatus.CANCELLED, ReminderStatus.CANCELLED, now)
-        return None
-    delivery.attempts += 1
-    session.add(
-        DeliveryAttempt(
-            delivery_id=delivery_id,
-            number=_last_attempt(session, delivery_id) + 1,
-            started_at=now,
-            outcome="started",
+@dataclass(frozen=True)
+class Outcome:
+    """How one attempt ended: sent (no error), failed (the error), or never sent (interrupted)."""
+
+    delivery_id: str
+    transport: str
+    error: str | None = None
+    interrupted: bool = False
+
+
+def begin_attempts(
+    session: Session, *, delivery_ids: Collection[str], now: datetime
+) -> list[Digest]:
+    """Record the start of an attempt on each digest still due; return the digests to send.
+
+    The whole batch costs a handful of queries, not a handful per digest: a run of ten thousand
+    digests spends its time sending, not recording.
+    """
+    deliveries = session.exec(
+        select(Delivery)
+        .where(
+            col(Delivery.id).in_(delivery_ids),
+            col(Delivery.status).in_(SENDABLE),
+            col(Delivery.next_attempt_at) <= now,
         )
-    )
-    events = {
-        e.id: e
-        for e in session.exec(select(Event).where(col(Event.id).in_({r.event_id for r in rows})))
-    }
+        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+    ).all()
+    ids = [d.id for d in deliveries]
+    recipients = _by_id(session, Recipient, {d.recipient_id for d in deliveries})
+    rows = repository.reminders_by_delivery(session, delivery_ids=ids)
+    events = _by_id(session, Event, {r.event_id for found in rows.values() for r in found})
+    last = repository.last_attempts(session, delivery_ids=ids)
+    digests = []
+    for delivery in deliveries:
+        recipient = recipients[delivery.recipient_id]
+        address = recipient.email if delivery.channel == "email" else recipient.webhook_url
+        if not recipient.active or address is None:
+            _settle(
+                delivery, rows[delivery.id], DeliveryStatus.CANCELLED, ReminderStatus.CANCELLED, now
+            )
+            continue
+        delivery.attempts += 1
+        number = last[delivery.id].number + 1 if delivery.id in last else 1
+        session.add(
+            DeliveryAttempt(
+                delivery_id=delivery.id, number=number, started_at=now, outcome="started"
+            )
+        )
+        digests.append(_digest(delivery, recipient, rows[delivery.id], events))
+    return digests
+
+
+def begin_attempt(session: Session, *, delivery_id: str, now: datetime) -> Digest | None:
+    """Record the start of an attempt on one digest and return it (None: nothing to send)."""
+    digests = begin_attempts(session, delivery_ids=[delivery_id], now=now)
+    return digests[0] if digests else None
+
+
+def _by_id(session: Session, model: type[Keyed], ids: Collection[int]) -> dict[int, Keyed]:
+    return {row.id or 0: row for row in session.exec(select(model).where(col(model.id).in_(ids)))}
+
+
+def _digest(
+    delivery: Delivery, recipient: Recipient, rows: Sequence[Reminder], events: Mapping[int, Event]
+) -> Digest:
     return Digest(
         id=delivery.id,
         day=delivery.day,
@@ -139,36 +196,61 @@ def begin_attempt(session: Session, *, delivery_id: str, now: datetime) -> Diges
     )
 
 
-def finish_attempt(
-    session: Session,
-    *,
-    delivery_id: str,
-    now: datetime,
+def finish_attempts(
+    session: Session, *, outcomes: Sequence[Outcome], now: datetime, policy: RetryPolicy
+) -> None:
+    """Record how attempts ended; a sent digest is marked delivered with its reminders."""
+    ids = [outcome.delivery_id for outcome in outcomes]
+    deliveries = {d.id: d for d in session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))}
+    attempts = repository.last_attempts(session, delivery_ids=ids)
+    rows = repository.reminders_by_delivery(session, delivery_ids=ids)
+    for outcome in outcomes:
+        delivery, attempt = deliveries[outcome.delivery_id], attempts[outcome.delivery_id]
+        attempt.finished_at = now
+        if outcome.interrupted:
+            _interrupted(delivery, attempt)
+        elif outcome.error is None:
+            _delivered(delivery, attempt, rows[delivery.id], outcome.transport, now)
+        else:
+            _failed(delivery, attempt, rows[delivery.id], outcome.error, now, policy)
+
+
+def _interrupted(delivery: Delivery, attempt: DeliveryAttempt) -> None:
+    # Told to stop before sending: nothing went out, so the attempt does not count against the
+    # digest's retries, and the digest stays due for the next run.
+    attempt.outcome = "interrupted"
+    delivery.attempts -= 1
+
+
+def _delivered(
+    delivery: Delivery,
+    attempt: DeliveryAttempt,
+    rows: Sequence[Reminder],
     transport: str,
-    error: str | None,
+    now: datetime,
+) -> None:
+    attempt.outcome = "delivered"
+    delivery.transport, delivery.last_error = transport, None
+    _settle(delivery, rows, DeliveryStatus.DELIVERED, ReminderStatus.DELIVERED, now)
+    delivery.delivered_at = now
+    for row in rows:
+        row.delivered_at = now
+
+
+def _failed(
+    delivery: Delivery,
+    attempt: DeliveryAttempt,
+    rows: Sequence[Reminder],
+    error: str,
+    now: datetime,
     policy: RetryPolicy,
 ) -> None:
-    """Record an attempt's outcome; success marks the digest and its reminders delivered."""
-    delivery = repository.get_delivery(session, delivery_id=delivery_id)
-    attempt = repository.get_attempt(
-        session, delivery_id=delivery_id, number=_last_attempt(session, delivery_id)
-    )
-    attempt.finished_at = now
-    rows = repository.reminders_in(session, delivery_id=delivery_id)
-    if error is None:
-        attempt.outcome = "delivered"
-        delivery.transport, delivery.last_error = transport, None
-        _settle(delivery, rows, DeliveryStatus.DELIVERED, ReminderStatus.DELIVERED, now)
-        delivery.delivered_at = now
-        for row in rows:
-            row.delivered_at = now
-        return
     attempt.outcome, attempt.error = "failed", error[:1000]
     delivery.last_error = error[:1000]
     next_attempt = policy.next_attempt(attempts=delivery.attempts, now=now)
     if next_attempt is None:
         _settle(delivery, rows, DeliveryStatus.DEAD, ReminderStatus.DEAD, now)
-        logger.error("delivery dead-lettered", extra={"delivery_id": delivery_id, "error": error})
+        logger.error("delivery dead-lettered", extra={"delivery_id": delivery.id, "error": error})
     else:
         delivery.status, delivery.next_attempt_at = DeliveryStatus.RETRYING, next_attempt
 
@@ -182,15 +264,6 @@ def _settle(
         row.status, row.updated_at = row_status, now
 
 
-def _last_attempt(session: Session, delivery_id: str) -> int:
-    found = session.exec(
-        select(func.max(DeliveryAttempt.number)).where(
-            col(DeliveryAttempt.delivery_id) == delivery_id
-        )
-    ).one()
-    return int(found or 0)
-
-
 def deliver_due(
     engine: Engine,
     *,
@@ -199,28 +272,37 @@ def deliver_due(
     policy: RetryPolicy,
     stop: threading.Event | None = None,
     concurrency: int = 1,
+    batch_size: int = 100,
 ) -> DeliveryReport:
-    """Form the due digests, then send each whose attempt is due, until done or told to stop."""
+    """Form the due digests, then send each whose attempt is due, until done or told to stop.
+
+    Attempts are begun a batch at a time and their outcomes recorded every fraction of a second,
+    while `concurrency` threads send: sends wait on the network, so one slow receiver holds up
+    neither the other sends nor the recording of theirs.
+    """
     report = DeliveryReport()
     with Session(writer(engine), expire_on_commit=False) as session:
         report.formed, report.expired = form_digests(session, now=now())
         session.commit()
     with Session(engine) as session:
-        due = repository.sendable_deliveries(session, now=now())
-
-    def send(delivery_id: str) -> bool | None:
-        if stop is not None and stop.is_set():
-            return None
-        return send_one(engine, delivery_id=delivery_id, now=now, channels=channels, policy=policy)
-
-    # Sends wait on the network, not on the database: several at once, so that one slow
-    # receiver does not hold up the others.
+        due = deque(repository.sendable_deliveries(session, now=now()))
+    stopped = stop or threading.Event()
     try:
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="deliver") as pool:
-            for delivered in pool.map(send, due):
-                if delivered is not None:
-                    report.delivered += delivered
-                    report.failed += not delivered
+            in_flight: set[Future[Outcome]] = set()
+            while in_flight or (due and not stopped.is_set()):
+                if due and not stopped.is_set() and len(in_flight) < batch_size // 2:
+                    batch = [
+                        due.popleft() for _ in range(min(batch_size - len(in_flight), len(due)))
+                    ]
+                    for digest in _begin(engine, batch, now()):
+                        in_flight.add(pool.submit(_attempt, channels, digest, stopped))
+                    continue
+                done, in_flight = wait(in_flight, timeout=RECORD_EVERY_SECONDS)
+                if done:
+                    outcomes = [future.result() for future in done]
+                    _finish(engine, outcomes, now(), policy)
+                    report.count(outcomes)
     finally:
         for channel in channels.values():
             channel.close()
@@ -236,24 +318,34 @@ def send_one(
     policy: RetryPolicy,
 ) -> bool | None:
     """Attempt one digest; return whether it went (None when there was nothing to send)."""
-    with Session(writer(engine), expire_on_commit=False) as session:
-        digest = begin_attempt(session, delivery_id=delivery_id, now=now())
-        session.commit()
-    if digest is None:
+    digests = _begin(engine, [delivery_id], now())
+    if not digests:
         return None
-    channel = channels[digest.channel]
-    error = _send(channel, digest)
-    with Session(writer(engine)) as session:
-        finish_attempt(
-            session,
-            delivery_id=delivery_id,
-            now=now(),
-            transport=channel.transport,
-            error=error,
-            policy=policy,
-        )
+    outcome = _attempt(channels, digests[0], threading.Event())
+    _finish(engine, [outcome], now(), policy)
+    return outcome.error is None
+
+
+def _begin(engine: Engine, delivery_ids: Collection[str], now: datetime) -> list[Digest]:
+    with Session(writer(engine), expire_on_commit=False) as session:
+        digests = begin_attempts(session, delivery_ids=delivery_ids, now=now)
         session.commit()
-    return error is None
+    return digests
+
+
+def _finish(
+    engine: Engine, outcomes: Sequence[Outcome], now: datetime, policy: RetryPolicy
+) -> None:
+    with Session(writer(engine)) as session:
+        finish_attempts(session, outcomes=outcomes, now=now, policy=policy)
+        session.commit()
+
+
+def _attempt(channels: Mapping[str, Channel], digest: Digest, stop: threading.Event) -> Outcome:
+    channel = channels[digest.channel]
+    if stop.is_set():
+        return Outcome(digest.id, channel.transport, interrupted=True)
+    return Outcome(digest.id, channel.transport, error=_send(channel, digest))
 
 
 def _send(channel: Channel, digest: Digest) -> str | None:

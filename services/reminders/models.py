@@ -184,7 +184,7 @@ class DeliveryAttempt(RemindersTable, table=True):
     number: int
     started_at: datetime = Field(sa_type=UtcDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    outcome: str = Field(max_length=16)  # started, delivered, failed
+    outcome: str = Field(max_length=16)  # started, delivered, failed, interrupted
     error: str | None = Field(default=None, max_length=1000)
 
 

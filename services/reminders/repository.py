@@ -342,19 +342,38 @@ def reminders_in(session: Session, *, delivery_id: str) -> Sequence[Reminder]:
     ).all()
 
 
+def reminders_by_delivery(
+    session: Session, *, delivery_ids: Collection[str]
+) -> dict[str, list[Reminder]]:
+    """Return the outbox rows of several digests, by digest."""
+    found: dict[str, list[Reminder]] = {delivery_id: [] for delivery_id in delivery_ids}
+    for row in session.exec(
+        select(Reminder)
+        .where(col(Reminder.delivery_id).in_(delivery_ids))
+        .order_by(col(Reminder.id))
+    ):
+        found[row.delivery_id or ""].append(row)
+    return found
+
+
 # ---------------------------------------------------------------- deliveries
 
 
-def last_sequence(session: Session, *, recipient_id: int, channel: str, day: date) -> int:
-    """Return the number of the last digest of a day for one recipient and channel (0: none)."""
+def last_sequences(
+    session: Session, *, recipient_ids: Collection[int], days: Collection[date]
+) -> dict[tuple[int, str, date], int]:
+    """Return the number of the last digest of each (recipient, channel, day) that has one."""
     found = session.exec(
-        select(func.max(Delivery.sequence)).where(
-            col(Delivery.recipient_id) == recipient_id,
-            col(Delivery.channel) == channel,
-            col(Delivery.day) == day,
+        select(
+            col(Delivery.recipient_id),
+            col(Delivery.channel),
+            col(Delivery.day),
+            func.max(Delivery.sequence),
         )
-    ).one()
-    return int(found or 0)
+        .where(col(Delivery.recipient_id).in_(recipient_ids), col(Delivery.day).in_(days))
+        .group_by(col(Delivery.recipient_id), col(Delivery.channel), col(Delivery.day))
+    ).all()
+    return {(recipient, channel, day): last for recipient, channel, day, last in found}
 
 
 def sendable_deliveries(session: Session, *, now: datetime) -> list[str]:
@@ -409,13 +428,22 @@ def attempts_of(session: Session, *, delivery_id: str) -> Sequence[DeliveryAttem
     ).all()
 
 
-def get_attempt(session: Session, *, delivery_id: str, number: int) -> DeliveryAttempt:
-    """Return one attempt of a digest."""
-    return session.exec(
-        select(DeliveryAttempt).where(
-            col(DeliveryAttempt.delivery_id) == delivery_id, col(DeliveryAttempt.number) == number
+def last_attempts(session: Session, *, delivery_ids: Collection[str]) -> dict[str, DeliveryAttempt]:
+    """Return the latest attempt of each of several digests that has one."""
+    latest = (
+        select(DeliveryAttempt.delivery_id, func.max(DeliveryAttempt.number).label("number"))
+        .where(col(DeliveryAttempt.delivery_id).in_(delivery_ids))
+        .group_by(col(DeliveryAttempt.delivery_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(DeliveryAttempt).join(
+            latest,
+            (col(DeliveryAttempt.delivery_id) == latest.c.delivery_id)
+            & (col(DeliveryAttempt.number) == latest.c.number),
         )
-    ).one()
+    )
+    return {attempt.delivery_id: attempt for attempt in rows}
 
 
 # ---------------------------------------------------------------- sync runs

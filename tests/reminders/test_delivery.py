@@ -5,7 +5,9 @@ dead letter. Times are passed in, never waited for."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,8 +17,9 @@ from sqlmodel import Session, col, select
 from services.common.audit import SYSTEM
 from services.common.db import create_engine
 from services.reminders import delivery
-from services.reminders.channels import WebhookChannel, channels_for
+from services.reminders.channels import Channel, WebhookChannel, channels_for
 from services.reminders.delivery import DeliveryReport, RetryPolicy, deliver_due
+from services.reminders.digest import Digest
 from services.reminders.models import Delivery, DeliveryAttempt, Recipient, Reminder
 from tests.reminders.conftest import (
     TODAY,
@@ -304,3 +307,89 @@ def test_a_webhook_receiver_that_is_down_is_retried_and_holds_up_no_other_remind
     # The e-mail of the same run went out regardless.
     assert mail.status == "delivered"
     assert len(smtp.messages) == 1
+
+
+@pytest.fixture
+def ten_contacts(database_url: str, smtp: SmtpServer) -> str:
+    """Ten contact points reached by e-mail only, planned on 1 April: by 22 April each has two
+    digests due (the Article 7 reports on 1 April, the Standing Committees on 22 April)."""
+    prepare_database(database_url)
+    for n in range(10):
+        add_recipient(database_url, iso3="UKR", name=f"Contact {n}", email=f"c{n}@ukr.example")
+    plan(database_url, at(TODAY))
+    return database_url
+
+
+def email_to(url: str, smtp: SmtpServer) -> dict[str, Channel]:
+    settings = settings_for(url, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="none")
+    return channels_for(settings)
+
+
+def test_a_run_larger_than_its_batches_sends_every_digest_once(
+    ten_contacts: str, smtp: SmtpServer
+) -> None:
+    report = deliver_due(
+        create_engine(ten_contacts),
+        now=lambda: at(date(2010, 4, 22), 9),
+        channels=email_to(ten_contacts, smtp),
+        policy=POLICY,
+        concurrency=3,
+        batch_size=4,
+    )
+    assert (report.formed, report.delivered, report.failed) == (20, 20, 0)
+    deliveries = stored(ten_contacts, Delivery)
+    assert sorted(m.strip("<>").partition("@")[0] for m in smtp.message_ids()) == sorted(
+        d.id for d in deliveries
+    )
+    assert {(d.status, d.attempts) for d in deliveries} == {("delivered", 1)}
+    assert [a.outcome for a in stored(ten_contacts, DeliveryAttempt)] == ["delivered"] * 20
+
+
+@dataclass
+class StopAfterOneSend:
+    """A channel that asks the run to stop once it has sent one digest."""
+
+    channel: Channel
+    stop: threading.Event
+    transport: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.transport = self.channel.transport
+
+    def send(self, digest: Digest) -> None:
+        self.channel.send(digest)
+        self.stop.set()
+
+    def close(self) -> None:
+        self.channel.close()
+
+
+def test_a_run_told_to_stop_sends_nothing_more_and_leaves_the_rest_due(
+    ten_contacts: str, smtp: SmtpServer
+) -> None:
+    now, stop = at(date(2010, 4, 22), 9), threading.Event()
+    channels = email_to(ten_contacts, smtp)
+    channels["email"] = StopAfterOneSend(channels["email"], stop)
+    engine = create_engine(ten_contacts)
+
+    report = deliver_due(
+        engine, now=lambda: now, channels=channels, policy=POLICY, stop=stop, batch_size=4
+    )
+
+    assert (report.delivered, report.failed, len(smtp.messages)) == (1, 0, 1)
+    deliveries = stored(ten_contacts, Delivery)
+    assert (
+        sorted((d.status, d.attempts) for d in deliveries)
+        == [("delivered", 1)] + [("pending", 0)] * 19
+    )
+    # The batch begun with it was never sent: those attempts say so and count for nothing.
+    outcomes = sorted(a.outcome for a in stored(ten_contacts, DeliveryAttempt))
+    assert outcomes == ["delivered"] + ["interrupted"] * 3
+    # The next run sends the other 19, once each.
+    report = deliver_due(
+        engine, now=lambda: now, channels=email_to(ten_contacts, smtp), policy=POLICY
+    )
+    engine.dispose()
+    assert report.delivered == 19
+    assert len(set(smtp.message_ids())) == len(smtp.message_ids()) == 20
+    assert {(d.status, d.attempts) for d in stored(ten_contacts, Delivery)} == {("delivered", 1)}

@@ -26,8 +26,14 @@ from tests.reminders.receivers import WEBHOOK_SECRET, SmtpServer, WebhookReceive
 from tools.processes import free_port, python_module, stop
 
 SETTLE_TIMEOUT_S = 120.0
-# Contact points of twelve states, on both channels: 72 digests to send on 20 June 2010.
-STATES = ["AFG", "ALB", "DZA", "AND", "AGO", "ATG", "ARG", "AUS", "AUT", "BHS", "BGD", "BRB"]
+# Contact points of 34 states, on both channels, with three reminders each of the Standing
+# Committees: 204 reminders, one digest each, to send on 20 June 2010.
+STATES = [
+    *("AFG", "ALB", "DZA", "AND", "AGO", "ATG", "ARG", "AUS", "AUT", "BHS", "BGD", "BRB"),
+    *("BLR", "BEL", "BLZ", "BEN", "BTN", "BOL", "BIH", "BWA", "BRA", "BRN", "BGR", "BFA"),
+    *("BDI", "KHM", "CMR", "CAN", "CPV", "CAF", "TCD", "CHL", "COL", "COM"),
+]
+HELD_REQUEST = 40  # the webhook request the receiver holds open while the sender is killed
 STANDING_COMMITTEES = "seed:2010-06-21:standing-committees"
 
 
@@ -124,13 +130,14 @@ def test_killing_the_scheduler_mid_delivery_loses_none_and_duplicates_none(
         )
     plan(database_url, at(TODAY))
     env, log = scheduler_env(database_url, smtp), tmp_path / "scheduler.log"
-    receiver.hold_request_number = 5  # recorded, then held open: the sender is mid-delivery
+    assert len(standing_committee_reminders(database_url)) == 6 * len(STATES) == 204
+    receiver.hold_request_number = HELD_REQUEST  # recorded, then held open: mid-delivery
     with scheduler(env, log) as first:
         assert receiver.held.wait(SETTLE_TIMEOUT_S), log.read_text()[-5000:]
         first.kill()
         first.wait(30)
     receiver.release.set()
-    held = receiver.requests()[4].webhook_id
+    held = receiver.requests()[HELD_REQUEST - 1].webhook_id
     with scheduler(env, log) as second:
         wait_for(lambda: settled(database_url), log)
         assert health(env) == 0
