@@ -163,8 +163,8 @@ def list_action_assessments(
 def create_assessment(
     request: Request,
     response: Response,
-    session: SessionDep,
     principal: CommitteePrincipal,
+    session: SessionDep,
     idempotency: IdempotencyDep,
     plan: SelectedPlan,
     number: ActionNumber,

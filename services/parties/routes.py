@@ -219,9 +219,9 @@ def read_membership(request: Request, session: SessionDep, iso3: Iso3) -> Respon
 def update_membership(
     request: Request,
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     iso3: Iso3,
     body: MembershipUpdate,
 ) -> Membership:
@@ -295,9 +295,9 @@ def read_obligations(request: Request, session: SessionDep, iso3: Iso3) -> Respo
 def update_obligations(
     request: Request,
     response: Response,
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     iso3: Iso3,
     body: ObligationsUpdate,
 ) -> ObligationsPublic:
@@ -371,9 +371,9 @@ def export_party_commitments(session: SessionDep, ctx: ContextDep, iso3: Iso3) -
     tags=["commitments"],
 )
 def import_party_commitments(
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     iso3: Iso3,
     upload: Annotated[
         bytes,
@@ -452,9 +452,9 @@ def read_commitment(
 def update_commitment(
     request: Request,
     response: Response,
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     iso3: Iso3,
     action: ActionNumber,
     body: CommitmentUpdate,
@@ -525,9 +525,9 @@ def list_reports(session: SessionDep, iso3: Iso3) -> list[Article7ReportPublic]:
 )
 def create_report(
     response: Response,
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     idempotency: IdempotencyDep,
     iso3: Iso3,
     body: Article7ReportCreate,
@@ -590,9 +590,9 @@ def list_extension_requests(session: SessionDep, iso3: Iso3) -> list[ExtensionRe
 )
 def create_extension_request(
     response: Response,
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     idempotency: IdempotencyDep,
     iso3: Iso3,
     body: ExtensionRequestCreate,
@@ -648,9 +648,9 @@ def read_extension_request(
 def analyse_extension_request(
     request: Request,
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     iso3: Iso3,
     request_id: Annotated[int, Path(ge=1, le=2**62)],
     body: ExtensionAnalysis,
@@ -674,9 +674,9 @@ def analyse_extension_request(
 def decide_extension_request(
     request: Request,
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     iso3: Iso3,
     request_id: Annotated[int, Path(ge=1, le=2**62)],
     body: ExtensionDecision,

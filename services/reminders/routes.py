@@ -127,9 +127,9 @@ def read_event(request: Request, session: SessionDep, event_id: Id) -> Response:
 )
 def create_event(
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     idempotency: IdempotencyDep,
     body: EventInput,
 ) -> EventPublic | Response:
@@ -150,9 +150,9 @@ def create_event(
 def update_event(
     request: Request,
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     event_id: Id,
     body: EventInput,
 ) -> EventPublic:
@@ -189,9 +189,9 @@ def read_rule(request: Request, session: SessionDep, kind: Kind) -> Response:
 def update_rule(
     request: Request,
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     kind: Kind,
     body: RuleInput,
 ) -> RulePublic:
@@ -253,9 +253,9 @@ def list_contacts(
 )
 def create_contact(
     response: Response,
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     idempotency: IdempotencyDep,
     iso3: Iso3,
     body: RecipientInput,
@@ -304,9 +304,9 @@ def read_contact(
 def update_contact(
     request: Request,
     response: Response,
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     iso3: Iso3,
     contact_id: Id,
     body: RecipientInput,
@@ -328,9 +328,9 @@ def update_contact(
 )
 def delete_contact(
     request: Request,
+    principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: CurrentPrincipal,
     iso3: Iso3,
     contact_id: Id,
 ) -> Response:
@@ -351,9 +351,9 @@ def delete_contact(
 )
 def restore_contact(
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     iso3: Iso3,
     contact_id: Id,
 ) -> RecipientPublic:
@@ -394,9 +394,9 @@ def list_committee_members(
 )
 def create_committee_member(
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     idempotency: IdempotencyDep,
     body: RecipientInput,
 ) -> RecipientPublic | Response:
@@ -442,9 +442,9 @@ def read_committee_member(
 def update_committee_member(
     request: Request,
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     member_id: Id,
     body: RecipientInput,
 ) -> RecipientPublic:
@@ -481,9 +481,9 @@ def delete_committee_member(
 )
 def restore_committee_member(
     response: Response,
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     member_id: Id,
 ) -> RecipientPublic:
     """Undo the deletion of a committee member (admin key); 409 if it is not deleted."""
@@ -523,7 +523,7 @@ def list_reminders(
 
 @router.post("/reminders/plan", response_model=PlanOutcome, responses=WRITE, tags=["reminders"])
 def plan_reminders(
-    request: Request, session: SessionDep, ctx: ContextDep, principal: AdminPrincipal
+    request: Request, principal: AdminPrincipal, session: SessionDep, ctx: ContextDep
 ) -> PlanOutcome:
     """Plan every reminder now (admin key); the scheduler does this on its own every few minutes.
 
@@ -589,9 +589,9 @@ def read_delivery(
     tags=["reminders"],
 )
 def retry_delivery(
+    principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    principal: AdminPrincipal,
     delivery_id: Annotated[str, Path(max_length=40)],
 ) -> DeliveryPublic:
     """Give a dead-lettered digest a fresh round of attempts (admin key)."""

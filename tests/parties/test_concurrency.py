@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from fastapi import FastAPI
+
 from tests.parties.conftest import PartiesApi
 
 
@@ -70,3 +72,34 @@ def test_history_is_complete_after_mixed_writes_and_rejections(writable: Parties
         (1, "in_progress"),
         (2, "completed"),
     ]
+
+
+def test_writers_without_a_valid_key_are_refused_while_the_write_turn_is_taken(
+    writable: PartiesApi,
+) -> None:
+    """On SQLite writers queue for one write turn; a caller without a valid key must not queue
+    with them (and a valid one is looked up before it queues): it is answered at once."""
+    path = "/parties/NIC/commitments/1"
+    callers = {
+        "no key": {},
+        "unknown key": {"Authorization": "Bearer cm_unknown_0000000000000000"},
+    }
+    answers: dict[str, int] = {}
+
+    def write_as(caller: str) -> None:
+        body = {"status": "in_progress", "narrative": caller}
+        headers = {**callers[caller], "If-Match": "*"}
+        answers[caller] = writable.client.put(path, json=body, headers=headers).status_code
+
+    app = writable.client.app
+    assert isinstance(app, FastAPI)
+    assert writable.client.portal is not None
+    with writable.client.portal.wrap_async_context_manager(app.state.write_turn):
+        threads = [threading.Thread(target=write_as, args=(c,)) for c in callers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        waiting = [c for c, thread in zip(callers, threads, strict=True) if thread.is_alive()]
+        assert waiting == []
+    assert answers == {"no key": 401, "unknown key": 401}
