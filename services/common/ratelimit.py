@@ -7,6 +7,7 @@ runaway script or a key-guessing client, not to meter usage.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -34,17 +35,17 @@ class RateLimiter:
 
     def charge(self, limit: str, *identity: str) -> None:
         """Count one request against `limit` (e.g. "600/minute"); 429 if it is exhausted."""
-        item = parse(limit)
+        item = _parsed(limit)
         if not self._limiter.hit(item, *identity):
             raise self._refusal(item, identity)
 
     def record(self, limit: str, *identity: str) -> None:
         """Count one request against `limit` without refusing it (the refusal comes next time)."""
-        self._limiter.hit(parse(limit), *identity)
+        self._limiter.hit(_parsed(limit), *identity)
 
     def ensure_open(self, limit: str, *identity: str) -> None:
         """429 if `limit` is already exhausted for `identity`, without counting this request."""
-        item = parse(limit)
+        item = _parsed(limit)
         if not self._limiter.test(item, *identity):
             raise self._refusal(item, identity)
 
@@ -55,6 +56,12 @@ class RateLimiter:
             f"Too many requests: the limit is {item}. Try again in {retry_after} s.",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(limit: str) -> RateLimitItem:
+    # Parsing costs more than the count it guards, and the settings name only a few limits.
+    return parse(limit)
 
 
 def valid_limit(text: str) -> str:
