@@ -31,7 +31,8 @@ def sqlite_url(filename: str) -> str:
 class ServiceSettings(BaseSettings):
     """What every service is configured with; subclasses set `env_prefix` and the defaults."""
 
-    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+    # Errors never echo the input: it holds database URLs with their passwords.
+    model_config = SettingsConfigDict(extra="ignore", env_file=None, hide_input_in_errors=True)
 
     database_url: str = sqlite_url("service.db")
     # API keys live in one store shared by all services so a state holds one key, not three.

@@ -28,8 +28,11 @@ def test_a_runtime_role_with_sqlite_is_refused(monkeypatch: pytest.MonkeyPatch) 
         NotesSettings(keys_database_url=POSTGRES_URL)
     monkeypatch.delenv("NOTES_DATABASE_RUNTIME_ROLE")
     monkeypatch.setenv("KEYS_DATABASE_RUNTIME_ROLE", "monitor_app")
-    with pytest.raises(ValidationError, match="KEYS_DATABASE_RUNTIME_ROLE names a PostgreSQL"):
-        NotesSettings(database_url=POSTGRES_URL)
+    with pytest.raises(
+        ValidationError, match="KEYS_DATABASE_RUNTIME_ROLE names a PostgreSQL"
+    ) as error:
+        NotesSettings(database_url="postgresql://monitor:s3cr3t@db")
+    assert "s3cr3t" not in str(error.value)  # the message never shows a database password
 
 
 def test_an_empty_runtime_role_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
