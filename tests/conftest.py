@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -50,7 +52,7 @@ def create_postgres_database(base_url: str) -> str:
     """Create a fresh, uniquely named database next to `base_url`'s; return its URL."""
     base = make_url(base_url)
     name = f"{base.database}_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(base_url), autocommit=True) as connection:
+    with psycopg.connect(libpq_url(base_url), autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     return base.set(database=name).render_as_string(hide_password=False)
 
@@ -58,11 +60,11 @@ def create_postgres_database(base_url: str) -> str:
 def drop_postgres_database(base_url: str, url: str) -> None:
     """Drop a database made by `create_postgres_database`, closing its stray connections."""
     name = make_url(url).database
-    with psycopg.connect(_libpq(base_url), autocommit=True) as connection:
+    with psycopg.connect(libpq_url(base_url), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _libpq(url: str) -> str:
+def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -92,6 +94,36 @@ def module_database_url(
 ) -> Iterator[str]:
     """A fresh database on each backend, shared by the tests of one module (read-only tests)."""
     yield from _fresh_database(request.param, tmp_path_factory.mktemp("db"))
+
+
+@dataclass(frozen=True)
+class RuntimeRole:
+    """A fresh database, the URL of the role that owns it, and a login role of its own."""
+
+    name: str
+    owner_url: str
+    url: str
+
+
+@pytest.fixture
+def runtime_role(postgres_admin_url: str) -> Iterator[RuntimeRole]:
+    """A fresh PostgreSQL database and a uniquely named login role, both gone afterwards."""
+    # Roles belong to the whole cluster, not to the database: a unique name keeps parallel runs
+    # apart, and the finalizer must drop it explicitly.
+    name = f"cm_runtime_{secrets.token_hex(6)}"
+    password = secrets.token_hex(16)
+    with psycopg.connect(libpq_url(postgres_admin_url), autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+    owner_url = create_postgres_database(postgres_admin_url)
+    url = make_url(owner_url).set(username=name, password=password)
+    try:
+        yield RuntimeRole(name, owner_url, url.render_as_string(hide_password=False))
+    finally:
+        with psycopg.connect(libpq_url(owner_url), autocommit=True) as connection:
+            connection.execute(f"DROP OWNED BY {name}")
+        drop_postgres_database(postgres_admin_url, owner_url)
+        with psycopg.connect(libpq_url(postgres_admin_url), autocommit=True) as connection:
+            connection.execute(f"DROP ROLE IF EXISTS {name}")
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,9 @@ from sqlalchemy.exc import OperationalError
 from services.common import migrations
 from services.common.db import create_engine, ping
 from services.common.keys.store import MIGRATIONS as KEYS_MIGRATIONS
+from services.common.keys.store import api_keys
 from services.common.observability import configure_logging
+from services.common.privileges import RuntimeRoleError, grant_runtime_privileges
 from services.common.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -44,14 +46,19 @@ def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
     if problems:
         logger.error("refusing to start in production: %s", "; ".join(problems))
         return 2
+    # Grants come last, once every table exists (the seed may create some too).
     steps = {
-        "migrate": ("migrate",),
+        "migrate": ("migrate", "grant"),
         "seed": ("seed",),
-        "setup": ("migrate", "seed"),
-        "prestart": ("wait", "migrate", "seed"),
+        "setup": ("migrate", "seed", "grant"),
+        "prestart": ("wait", "migrate", "seed", "grant"),
     }
-    for step in steps.get(args.command, ("wait", "migrate", "seed", "serve")):
-        _run_step(step, service, settings)
+    try:
+        for step in steps.get(args.command, ("wait", "migrate", "seed", "grant", "serve")):
+            _run_step(step, service, settings)
+    except RuntimeRoleError as error:
+        logger.error("cannot grant the runtime role its privileges: %s", error)
+        return 2
     return 0
 
 
@@ -65,6 +72,8 @@ def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) ->
     elif step == "seed":
         service.seed(settings)
         logger.info("seeded", extra={"service": service.name})
+    elif step == "grant":
+        grant_runtime_roles(settings)
     elif step == "serve":
         uvicorn.run(
             service.create_app(settings),
@@ -78,6 +87,23 @@ def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) ->
             forwarded_allow_ips=settings.forwarded_allow_ips or None,
             timeout_keep_alive=settings.keep_alive_seconds,
         )
+
+
+def grant_runtime_roles(settings: ServiceSettings) -> None:
+    """Grant the configured runtime roles their privileges (nothing without one)."""
+    # The API only reads keys (they are made with the CLI, as the owner). Named for both
+    # databases, because the keys may share one with a service.
+    read_only = (api_keys.name,)
+    if settings.database_runtime_role:
+        grant_runtime_privileges(
+            settings.database_url, settings.database_runtime_role, read_only=read_only
+        )
+        logger.info("granted", extra={"role": settings.database_runtime_role})
+    if settings.keys_database_runtime_role:
+        grant_runtime_privileges(
+            settings.keys_database_url, settings.keys_database_runtime_role, read_only=read_only
+        )
+        logger.info("granted", extra={"role": settings.keys_database_runtime_role})
 
 
 DATABASE_WAIT_SECONDS = 120.0

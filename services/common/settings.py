@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, AliasChoices, Field, SecretStr
+from pydantic import AfterValidator, AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -19,6 +19,8 @@ KNOWN_DEFAULT_SECRETS = frozenset(
 )
 VAR_DIR = PROJECT_ROOT / "var"
 RateLimit = Annotated[str, AfterValidator(valid_limit)]
+# An empty value (`ACTIONS_DATABASE_RUNTIME_ROLE=`) means no role, as if it were unset.
+RoleName = Annotated[str | None, AfterValidator(lambda name: name or None)]
 
 
 def sqlite_url(filename: str) -> str:
@@ -29,13 +31,21 @@ def sqlite_url(filename: str) -> str:
 class ServiceSettings(BaseSettings):
     """What every service is configured with; subclasses set `env_prefix` and the defaults."""
 
-    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+    # Errors never echo the input: it holds database URLs with their passwords.
+    model_config = SettingsConfigDict(extra="ignore", env_file=None, hide_input_in_errors=True)
 
     database_url: str = sqlite_url("service.db")
     # API keys live in one store shared by all services so a state holds one key, not three.
     keys_database_url: str = Field(
         default=sqlite_url("keys.db"),
         validation_alias=AliasChoices("KEYS_DATABASE_URL", "keys_database_url"),
+    )
+    # On PostgreSQL, the role the API process connects as when it is not the one that migrates:
+    # `setup` grants it what the API does and no more (the audit log: read and append only).
+    database_runtime_role: RoleName = None
+    keys_database_runtime_role: RoleName = Field(
+        default=None,
+        validation_alias=AliasChoices("KEYS_DATABASE_RUNTIME_ROLE", "keys_database_runtime_role"),
     )
     host: str = "127.0.0.1"
     port: int = 8000
@@ -69,6 +79,23 @@ class ServiceSettings(BaseSettings):
     )
     # Names of the settings that hold secrets: production refuses them missing or left default.
     secret_fields: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _runtime_roles_need_postgresql(self) -> Self:
+        # Refused rather than ignored: whoever sets a role believes the audit log is protected
+        # by it, and SQLite, which has no roles, could not keep that promise.
+        prefix = str(self.model_config.get("env_prefix", "")).upper()
+        pairs = (
+            (f"{prefix}DATABASE", self.database_runtime_role, self.database_url),
+            ("KEYS_DATABASE", self.keys_database_runtime_role, self.keys_database_url),
+        )
+        for name, role, url in pairs:
+            if role and make_url(url).get_backend_name() == "sqlite":
+                raise ValueError(
+                    f"{name}_RUNTIME_ROLE names a PostgreSQL role, but {name}_URL is SQLite, "
+                    "which has no roles: unset it, or use PostgreSQL"
+                )
+        return self
 
     @property
     def docs_open(self) -> bool:

@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
 from services.common.clock import Clock
 from services.common.db import create_engine, writer
 from services.common.seeding import sync_record
 from services.common.settings import ServiceSettings
-from services.reminders.models import Event, Rule, audit_log
+from services.reminders.models import JOBSTORE_TABLE, Event, Rule, audit_log
 from services.reminders.schemas import Audience, EventKind
 
 SEED_SOURCE = 'seed: "8. Important dates | 2010"'
@@ -116,8 +118,19 @@ def seed(settings: ServiceSettings) -> None:
         with Session(writer(engine)) as session:
             seed_session(session, clock=Clock(settings.clock_today))
             session.commit()
+        create_job_store(engine)
     finally:
         engine.dispose()
+
+
+def create_job_store(engine: Engine) -> None:
+    """Create the scheduler's job table now, as the role that sets up the database.
+
+    APScheduler would create it on the scheduler's first start, but on PostgreSQL the scheduler
+    may run as a runtime role that cannot create tables (and is granted only what exists).
+    """
+    store = SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)
+    store.jobs_t.create(engine, checkfirst=True)
 
 
 def seed_session(session: Session, *, clock: Clock) -> int:

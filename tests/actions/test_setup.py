@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from services.actions.__main__ import COMMANDS
+from services.actions.main import create_app
 from services.actions.models import metadata
 from services.actions.seed import seed_session
 from services.common import migrations
+from services.common.auth import Role
 from services.common.clock import Clock
 from services.common.db import create_engine
-from tests.actions.conftest import TODAY, prepare_database
+from tests.actions.conftest import TODAY, prepare_database, settings_for
+from tests.actions.test_assessments import ASSESSMENT
+from tests.conftest import RuntimeRole
+from tests.factories import bearer, create_key
+from tests.runtime_roles import (
+    assert_the_audit_log_refuses_changes,
+    audit_row_count,
+    set_up_with_runtime_role,
+)
 
 
 def row_counts(url: str) -> dict[str, int]:
@@ -49,3 +60,17 @@ def test_seeding_twice_changes_nothing(database_url: str) -> None:
     engine.dispose()
     assert changed == 0
     assert row_counts(database_url) == before
+
+
+def test_the_runtime_role_records_assessments_but_cannot_rewrite_history(
+    runtime_role: RuntimeRole,
+) -> None:
+    set_up_with_runtime_role("actions", runtime_role, TODAY)
+    committee = bearer(create_key(runtime_role.owner_url, Role.COMMITTEE))
+    before = audit_row_count(runtime_role.url)
+    app = create_app(settings_for(runtime_role.url))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/actions/14/assessments", json=ASSESSMENT, headers=committee)
+    assert response.status_code == 201, response.text
+    assert audit_row_count(runtime_role.url) == before + 1
+    assert_the_audit_log_refuses_changes(runtime_role)

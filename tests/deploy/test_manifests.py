@@ -72,14 +72,36 @@ def compose() -> dict[str, Any]:
 
 def test_every_process_is_healthchecked_and_waits_for_what_it_needs(compose: dict) -> None:
     services = compose["services"]
-    assert set(APP_SERVICES) | {"postgres"} == set(services)
+    assert set(APP_SERVICES) | {"postgres", "migrate"} == set(services)
     for name in APP_SERVICES:
         assert services[name]["healthcheck"]["test"], name
-        conditions = {dep["condition"] for dep in services[name]["depends_on"].values()}
-        assert conditions == {"service_healthy"}, name
+        conditions = {
+            dependency: dep["condition"] for dependency, dep in services[name]["depends_on"].items()
+        }
+        if name != "dashboard":  # the dashboard reads the APIs, never a database
+            assert conditions.pop("migrate") == "service_completed_successfully", name
+        assert set(conditions.values()) == {"service_healthy"}, name
     assert "/_stcore/health" in " ".join(services["dashboard"]["healthcheck"]["test"])
     raw = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
     assert raw["services"]["mailpit"]["profiles"] == ["mail"]
+
+
+def database_settings(environment: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in environment.items() if "_DATABASE_" in name}
+
+
+def test_only_migrate_connects_as_the_owner_and_grants_the_runtime_role(compose: dict) -> None:
+    services = compose["services"]
+    for name in ("actions", "parties", "reminders", "scheduler"):
+        databases = database_settings(services[name]["environment"])
+        assert len(databases) == 4, name
+        assert all(url.startswith("postgresql://monitor_app:") for url in databases.values()), name
+    migrate = database_settings(services["migrate"]["environment"])
+    urls = {name: value for name, value in migrate.items() if name.endswith("_URL")}
+    roles = {name: value for name, value in migrate.items() if name.endswith("_RUNTIME_ROLE")}
+    assert all(url.startswith("postgresql://monitor:") for url in urls.values())
+    assert roles == {url.replace("_URL", "_RUNTIME_ROLE"): "monitor_app" for url in urls}
+    assert services["postgres"]["environment"]["POSTGRES_APP_USER"] == "monitor_app"
 
 
 def test_no_secret_is_baked_into_the_compose_file() -> None:
@@ -153,3 +175,24 @@ def test_the_scheduler_runs_alone_and_every_container_is_bounded() -> None:
         assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
     kinds = {d["kind"] for d in documents}
     assert {"Job", "Ingress", "ConfigMap", "Service", "Namespace"} <= kinds
+
+
+@needs_kubectl
+def test_only_the_migrate_job_connects_as_the_databases_owner() -> None:
+    documents = yaml.safe_load_all(
+        kustomize(PROJECT_ROOT / "deploy" / "k8s" / "overlays" / "production")
+    )
+    for document in documents:
+        if not document or document["kind"] not in ("Job", "Deployment"):
+            continue
+        pod = document["spec"]["template"]["spec"]
+        for container in pod["containers"] + pod.get("initContainers", []):
+            secrets = {
+                env["valueFrom"]["secretKeyRef"]["key"]
+                for env in container.get("env", [])
+                if "secretKeyRef" in env.get("valueFrom", {})
+            }
+            databases = {key for key in secrets if key.endswith("database-url")}
+            owner = {key for key in databases if key.endswith("-migration-database-url")}
+            expected = databases if document["kind"] == "Job" else set()
+            assert owner == expected, (document["metadata"]["name"], container["name"])

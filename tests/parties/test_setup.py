@@ -8,17 +8,27 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
+from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select, text
 from sqlmodel import Session
 
 from services.common import migrations
+from services.common.auth import Role
 from services.common.db import create_engine
 from services.common.settings import PROJECT_ROOT
 from services.parties.__main__ import COMMANDS
 from services.parties.models import CommitmentVersion, metadata
 from services.parties.repository import status_counts_as_of
 from services.parties.seed import seed_session
-from tests.parties.conftest import RECORDS_BEGIN, prepare_database
+from tests.conftest import RuntimeRole
+from tests.factories import bearer, create_key
+from tests.parties.conftest import RECORDS_BEGIN, TODAY, etag_of, open_api, prepare_database
+from tests.parties.test_commitments import UPDATE
+from tests.runtime_roles import (
+    assert_the_audit_log_refuses_changes,
+    audit_row_count,
+    set_up_with_runtime_role,
+)
 from tools.processes import free_port, python_module, running, stop
 
 
@@ -149,3 +159,18 @@ def test_the_daily_status_counts_are_backfilled_from_existing_versions(database_
             session.execute(text("SELECT count(*) FROM commitment_status_days")).scalar_one() == 3
         )
     engine.dispose()
+
+
+def test_the_runtime_role_updates_commitments_but_cannot_rewrite_history(
+    runtime_role: RuntimeRole, actions_client: TestClient
+) -> None:
+    set_up_with_runtime_role("parties", runtime_role, TODAY)
+    nicaragua = bearer(create_key(runtime_role.owner_url, Role.STATE, "NIC"))
+    before = audit_row_count(runtime_role.url)
+    path = "/parties/NIC/commitments/2"
+    with open_api(runtime_role.url, actions_client) as client:
+        headers = {**nicaragua, "If-Match": etag_of(client, path)}
+        response = client.put(path, json=UPDATE, headers=headers)
+    assert response.status_code == 200, response.text
+    assert audit_row_count(runtime_role.url) == before + 1
+    assert_the_audit_log_refuses_changes(runtime_role)

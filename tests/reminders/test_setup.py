@@ -11,12 +11,21 @@ from icalendar import Calendar
 from sqlmodel import Session, col, select
 
 from services.common import migrations
+from services.common.auth import Role
 from services.common.clock import Clock
 from services.common.db import create_engine
 from services.reminders.__main__ import COMMANDS
 from services.reminders.models import JOBSTORE_TABLE, Event, Rule
 from services.reminders.seed import SEED_SOURCE, seed_session
-from tests.reminders.conftest import TODAY, prepare_database, row_counts
+from tests.conftest import RuntimeRole
+from tests.factories import bearer, create_key
+from tests.reminders.conftest import TODAY, open_api, parties_down, prepare_database, row_counts
+from tests.reminders.test_events import MSP_2011
+from tests.runtime_roles import (
+    assert_the_audit_log_refuses_changes,
+    audit_row_count,
+    set_up_with_runtime_role,
+)
 from tools.processes import free_port, python_module, running
 
 SEVEN_DATES_2010 = [
@@ -93,3 +102,16 @@ def test_python_m_services_reminders_migrates_seeds_and_serves(tmp_path: Path) -
         assert len(feed.walk("VEVENT")) == 7
         # No sync has reached the parties service: ready, but degraded, and it says why.
         assert httpx.get(f"{base}/readyz", timeout=5).json()["status"] == "degraded"
+
+
+def test_the_runtime_role_adds_meetings_but_cannot_rewrite_history(
+    runtime_role: RuntimeRole,
+) -> None:
+    set_up_with_runtime_role("reminders", runtime_role, TODAY)
+    admin = bearer(create_key(runtime_role.owner_url, Role.ADMIN))
+    before = audit_row_count(runtime_role.url)
+    with open_api(runtime_role.url, parties_down()) as client:
+        response = client.post("/events", json=MSP_2011, headers=admin)
+    assert response.status_code == 201, response.text
+    assert audit_row_count(runtime_role.url) > before
+    assert_the_audit_log_refuses_changes(runtime_role)

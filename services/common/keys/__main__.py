@@ -7,17 +7,36 @@ import json
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError
+
 from services.common import migrations
 from services.common.auth import Role
 from services.common.db import create_engine
 from services.common.keys.store import MIGRATIONS, KeyRecord, KeyStore, KeyStoreError
 from services.common.settings import ServiceSettings
 
+INSUFFICIENT_PRIVILEGE = "42501"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit status."""
     args = _parser().parse_args(argv)
     url = args.database_url or ServiceSettings().keys_database_url
+    try:
+        return _migrate_and_run(url, args)
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        # The services' runtime role may only read keys; managing them is the owner's task.
+        print(
+            "error: this database role may not manage keys; run this with the URL of the role "
+            "that owns the key store (--database-url)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _migrate_and_run(url: str, args: argparse.Namespace) -> int:
     migrations.upgrade(MIGRATIONS, url)
     if args.command == "migrate":
         return 0
