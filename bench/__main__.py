@@ -187,10 +187,12 @@ def measure_writes(bench: Bench, stack: Stack) -> None:
     accepted = result.requests - result.errors
     # Warm-up requests are accepted too: every accepted PUT must have left exactly one version.
     lost = accepted - (written - warmup_writes(written, result.requests))
-    bench.rows[
-        -1
-    ].note = f"{written} versions written for the accepted PUTs; lost updates: {max(0, lost)}"
-    bench.rows[-1].met = bench.rows[-1].met and lost <= 0
+    row = bench.rows[-1]
+    errors = f"{row.note}; " if row.note else ""  # keep wrk's count of failed requests
+    row.note = (
+        f"{errors}{written} versions written for the accepted PUTs; lost updates: {max(0, lost)}"
+    )
+    row.met = row.met and lost <= 0
 
 
 def warmup_writes(written: int, measured: int) -> int:
