@@ -43,7 +43,7 @@ format: $(VENV)/.synced ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup ## Measure throughput against a bare FastAPI app (see docs/performance.md)
+bench: setup ## Measure throughput against a bare FastAPI app; BENCH_POSTGRES_URL=... adds PostgreSQL (docs/performance.md)
 	$(BIN)/python -m bench
 
 soak: setup ## Ten minutes of 156 simulated states while reminders fall due (see docs/performance.md)

@@ -1,6 +1,10 @@
 """`make bench`: every figure as a ratio to, or beside, a bare FastAPI app measured in the same run.
 
-Usage: python -m bench [--seconds 10] [--runs 3] [--connections 32] [--years 1,3,10] [--quick]
+Usage: python -m bench [--seconds 10] [--runs 3] [--connections 32] [--years 1,3,10]
+                       [--postgres URL] [--databases sqlite,postgresql]
+
+The services are measured on SQLite and, when a PostgreSQL server is given (`--postgres` or
+BENCH_POSTGRES_URL), on PostgreSQL too, in fresh databases the run creates there and drops.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -21,7 +26,7 @@ import httpx
 
 from bench import browser, history, reminders, writes
 from bench.latency import median_ms
-from bench.stack import Stack, rss_mb, run_module, set_up, start
+from bench.stack import POSTGRESQL, SQLITE, Databases, Stack, rss_mb, run_module, set_up, start
 from bench.wrk import Measurement, measure, wrk_path
 from services.common.db import create_engine
 from services.common.settings import PROJECT_ROOT
@@ -29,6 +34,7 @@ from tools.processes import free_port, python_module, running
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "latest.json"
 TODAY = "2020-01-15"  # ten years of records after they begin on 1 January 2010
+POSTGRES_URL_ENV = "BENCH_POSTGRES_URL"
 UVICORN = ["--host", "127.0.0.1", "--workers", "1", "--no-access-log", "--log-level", "warning"]
 
 
@@ -44,6 +50,7 @@ class Row:
     p99_ms: float | None = None
     ratio_to_bare: float | None = None
     note: str = ""
+    database: str | None = None  # None: the baseline, which touches no database
 
 
 class Bench:
@@ -53,6 +60,13 @@ class Bench:
         self.args = args
         self.rows: list[Row] = []
         self.bare = Measurement(rps=0, p50_ms=0, p99_ms=0, errors=0)
+        self.database: str | None = None
+
+    def add(self, row: Row) -> Row:
+        """Append a row to the table, marked with the database being measured."""
+        row.database = self.database
+        self.rows.append(row)
+        return row
 
     def wrk(self, url: str, script: str | None = None) -> Measurement:
         """Warm up, then the median of several wrk runs."""
@@ -87,7 +101,7 @@ class Bench:
         if p99_factor is not None:
             met = met and result.p99_ms <= p99_factor * self.bare.p99_ms
             target += f", p99 <= {p99_factor} x bare"
-        self.rows.append(
+        self.add(
             Row(
                 endpoint,
                 target,
@@ -104,7 +118,7 @@ class Bench:
     def latency(self, endpoint: str, url: str, limit_ms: float, note: str = "") -> float:
         """Median of sequential single requests, against a limit in milliseconds."""
         value = median_ms(url, runs=self.args.latency_runs)
-        self.rows.append(
+        self.add(
             Row(
                 endpoint,
                 f"median <= {limit_ms:g} ms",
@@ -127,7 +141,7 @@ def measure_bare(bench: Bench, workdir: Path, services: ExitStack) -> None:
         )
     )
     bench.bare = bench.wrk(f"http://127.0.0.1:{port}/item")
-    bench.rows.append(
+    bench.add(
         Row(
             "bare FastAPI (baseline)",
             "baseline",
@@ -173,10 +187,12 @@ def measure_writes(bench: Bench, stack: Stack) -> None:
     accepted = result.requests - result.errors
     # Warm-up requests are accepted too: every accepted PUT must have left exactly one version.
     lost = accepted - (written - warmup_writes(written, result.requests))
-    bench.rows[
-        -1
-    ].note = f"{written} versions written for the accepted PUTs; lost updates: {max(0, lost)}"
-    bench.rows[-1].met = bench.rows[-1].met and lost <= 0
+    row = bench.rows[-1]
+    errors = f"{row.note}; " if row.note else ""  # keep wrk's count of failed requests
+    row.note = (
+        f"{errors}{written} versions written for the accepted PUTs; lost updates: {max(0, lost)}"
+    )
+    row.met = row.met and lost <= 0
 
 
 def warmup_writes(written: int, measured: int) -> int:
@@ -208,7 +224,7 @@ def measure_history(bench: Bench, stack: Stack, years: list[int]) -> dict[int, d
 
 def measure_dashboard(bench: Bench, stack: Stack, services: ExitStack) -> None:
     if not browser.available():
-        bench.rows.append(
+        bench.add(
             Row(
                 "dashboard overview, first render",
                 "<= 2 s",
@@ -230,7 +246,7 @@ def measure_dashboard(bench: Bench, stack: Stack, services: ExitStack) -> None:
         )
     )
     seconds = browser.overview_first_render_s(url)
-    bench.rows.append(
+    bench.add(
         Row(
             "dashboard overview, first render",
             "<= 2 s",
@@ -245,20 +261,21 @@ def measure_memory(bench: Bench, stack: Stack, when: str) -> dict[str, float]:
     used = {name: round(rss_mb(pid), 1) for name, pid in stack.pids.items()}
     if when == "idle":
         for name, mb in used.items():
-            bench.rows.append(Row(f"{name} RSS, idle", "<= 120 MB", mb <= 120, note=f"{mb} MB"))
+            bench.add(Row(f"{name} RSS, idle", "<= 120 MB", mb <= 120, note=f"{mb} MB"))
     return used
 
 
-def measure_reminders(bench: Bench, workdir: Path) -> None:
-    folder = workdir / "reminders-run"
+def measure_reminders(bench: Bench, databases: Databases) -> None:
+    # A database of its own: only the seeded rules, the benchmark's meeting and its contacts.
+    folder = databases.folder / "reminders-run"
     folder.mkdir()
-    url = f"sqlite:///{folder / 'reminders.db'}"
+    url = databases.new("reminders_run")
     stack = Stack(workdir=folder, env={"REMINDERS_DATABASE_URL": url, "KEYS_DATABASE_URL": url})
     run_module(stack, "services.reminders", "setup")
     run = reminders.run(url, folder, reminders=bench.args.reminders)
     total = run.plan_seconds + run.deliver_seconds
     met = total <= 60 and run.received == run.reminders == bench.args.reminders
-    bench.rows.append(
+    bench.add(
         Row(
             f"{run.reminders} reminders planned + delivered (SMTP)",
             "<= 60 s",
@@ -272,31 +289,70 @@ def measure_reminders(bench: Bench, workdir: Path) -> None:
 
 def main() -> int:
     """Run every measurement; print the table and write it to bench/results/latest.json."""
-    args = parser().parse_args()
+    options = parser()
+    args = options.parse_args()
+    try:
+        kinds = chosen_databases(args.databases, args.postgres)
+    except ValueError as problem:
+        options.error(str(problem))
     if wrk_path() is None:
         print("make bench drives the servers with wrk: install it (Debian: apt-get install wrk).")
         return 2
+    # SIGTERM unwinds like Ctrl-C, so servers are stopped and PostgreSQL databases dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     bench = Bench(args)
-    with tempfile.TemporaryDirectory(prefix="cm-bench-") as folder, ExitStack() as services:
+    per_database: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="cm-bench-") as folder, ExitStack() as baseline:
         workdir = Path(folder)
-        measure_bare(bench, workdir, services)
-        stack = set_up(workdir, TODAY)
-        start(stack, services)
-        idle = measure_memory(bench, stack, "idle")
-        measure_reads(bench, stack)
-        measure_writes(bench, stack)
-        growth = measure_history(bench, stack, [int(y) for y in args.years.split(",")])
-        measure_dashboard(bench, stack, services)
-        loaded = measure_memory(bench, stack, "after load")
-        measure_reminders(bench, workdir)
+        measure_bare(bench, workdir, baseline)
+        for kind in kinds:
+            with ExitStack() as run:
+                server = args.postgres if kind == POSTGRESQL else None
+                databases = Databases(workdir / kind, run, server)
+                # The dashboard reads the services' in-memory views: once per run is enough.
+                per_database[kind] = measure_database(bench, databases, dashboard=kind == kinds[0])
     report(bench.rows)
-    save(bench.rows, args, {"idle_mb": idle, "after_load_mb": loaded}, growth)
+    save(bench.rows, args, per_database)
     return 0
+
+
+def measure_database(bench: Bench, databases: Databases, *, dashboard: bool) -> dict[str, Any]:
+    """Every measurement of the services on one database; the memory and growth figures."""
+    bench.database = databases.kind
+    stack = set_up(databases, TODAY)
+    start(stack, databases.cleanup)
+    idle = measure_memory(bench, stack, "idle")
+    measure_reads(bench, stack)
+    measure_writes(bench, stack)
+    growth = measure_history(bench, stack, [int(y) for y in bench.args.years.split(",")])
+    if dashboard:
+        measure_dashboard(bench, stack, databases.cleanup)
+    loaded = measure_memory(bench, stack, "after load")
+    measure_reminders(bench, databases)
+    return {
+        "version": databases.version(),
+        "memory": {"idle_mb": idle, "after_load_mb": loaded},
+        "growth": growth,
+    }
+
+
+def chosen_databases(names: str | None, postgres_url: str | None) -> list[str]:
+    """The databases to measure: those named, else SQLite and, given a server, PostgreSQL."""
+    if names is None:
+        return [SQLITE, POSTGRESQL] if postgres_url else [SQLITE]
+    chosen = [name.strip() for name in names.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - {SQLITE, POSTGRESQL})
+    if unknown or not chosen:
+        raise ValueError(f"--databases takes sqlite and/or postgresql, not {names!r}")
+    if POSTGRESQL in chosen and not postgres_url:
+        raise ValueError(f"postgresql needs a server: --postgres URL or {POSTGRES_URL_ENV}")
+    return list(dict.fromkeys(chosen))
 
 
 def report(rows: list[Row]) -> None:
     header = (
-        f"{'endpoint':<44}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>9}{'ratio':>7}  {'target':<34}met"
+        f"{'database':<12}{'endpoint':<44}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>9}{'ratio':>7}  "
+        f"{'target':<34}met"
     )
     print(header)
     print("-" * len(header))
@@ -305,25 +361,27 @@ def report(rows: list[Row]) -> None:
         cells = [row.rps, row.p50_ms, row.p99_ms, row.ratio_to_bare]
         values = [("" if cell is None else str(cell)) for cell in cells]
         print(
-            f"{row.endpoint:<44}{values[0]:>9}{values[1]:>10}{values[2]:>9}{values[3]:>7}  "
+            f"{row.database or '':<12}{row.endpoint:<44}"
+            f"{values[0]:>9}{values[1]:>10}{values[2]:>9}{values[3]:>7}  "
             f"{row.target:<34}{met}  {row.note}"
         )
 
 
 def save(
-    rows: list[Row], args: argparse.Namespace, memory: dict[str, Any], growth: dict[int, Any]
+    rows: list[Row], args: argparse.Namespace, per_database: dict[str, dict[str, Any]]
 ) -> None:
     machine = {
         "cores": os.cpu_count(),
         "cpu": cpu_model(),
         "python": platform.python_version(),
-        "database": "sqlite",
+        "database": {kind: figures["version"] for kind, figures in per_database.items()},
         "connections": args.connections,
         "seconds_per_run": args.seconds,
         "runs": args.runs,
     }
     results = [
         {
+            "database": r.database,
             "endpoint": r.endpoint,
             "rps": r.rps,
             "p50_ms": r.p50_ms,
@@ -336,12 +394,10 @@ def save(
         for r in rows
     ]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {"machine": machine, "results": results, "memory": memory, "growth": growth}, indent=2
-        )
-        + "\n"
-    )
+    memory = {kind: figures["memory"] for kind, figures in per_database.items()}
+    growth = {kind: figures["growth"] for kind, figures in per_database.items()}
+    document = {"machine": machine, "results": results, "memory": memory, "growth": growth}
+    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
     print(f"\nwritten to {RESULTS.relative_to(PROJECT_ROOT)}")
 
 
@@ -366,6 +422,18 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--reminders", type=int, default=10_000, help="reminders to plan and deliver"
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get(POSTGRES_URL_ENV) or None,
+        help=f"a PostgreSQL server to make throwaway databases on (default: ${POSTGRES_URL_ENV})",
+    )
+    parser.add_argument(
+        "--databases",
+        metavar="NAMES",
+        help="sqlite, postgresql or both, comma-separated (default: sqlite, and postgresql "
+        "when a server is given)",
     )
     return parser
 

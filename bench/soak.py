@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from bench import reminders
-from bench.stack import Stack, rss_mb, set_up, start
+from bench.stack import Databases, Stack, rss_mb, set_up, start
 from services.common.auth import Role
 from services.common.clock import Clock
 from services.common.db import create_engine
@@ -56,7 +56,7 @@ def main() -> int:
     seconds = int(args.minutes * 60)
     with tempfile.TemporaryDirectory(prefix="cm-soak-") as folder, ExitStack() as processes:
         workdir = Path(folder)
-        stack = set_up(workdir, TODAY)
+        stack = set_up(Databases(workdir, processes), TODAY)
         smtp_port, tally = free_port(), workdir / "smtp-received.txt"
         processes.enter_context(_smtp_sink(smtp_port, tally))
         stack.env |= _scheduler_env(smtp_port)

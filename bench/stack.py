@@ -3,15 +3,52 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.common.settings import PROJECT_ROOT
+from tools.postgres import fresh_database, server_version
 from tools.processes import free_port, python_module, running
 
 SERVICES = ("actions", "parties", "reminders")
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
+
+
+def database_name(name: str, pid: int) -> str:
+    """A PostgreSQL database name no other run (or person) on the same server is using."""
+    return f"cm_bench_{pid}_{name}"
+
+
+@dataclass
+class Databases:
+    """Where a run makes its fresh databases: SQLite files in `folder`, or on a PostgreSQL server.
+
+    Databases made on the server are dropped when `cleanup` closes, however the run ends.
+    """
+
+    folder: Path
+    cleanup: ExitStack
+    server_url: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return SQLITE if self.server_url is None else POSTGRESQL
+
+    def new(self, name: str) -> str:
+        """Make an empty database for `name`; return its URL."""
+        if self.server_url is None:
+            return f"sqlite:///{self.folder / name}.db"
+        unique = database_name(name, os.getpid())
+        return self.cleanup.enter_context(fresh_database(self.server_url, unique))
+
+    def version(self) -> str:
+        """The database engine's version."""
+        if self.server_url is None:
+            return sqlite3.sqlite_version
+        return server_version(self.server_url)
 
 
 @dataclass
@@ -27,13 +64,13 @@ class Stack:
         return self.env[f"{service.upper()}_DATABASE_URL"]
 
 
-def environment(workdir: Path, ports: dict[str, int], today: str) -> dict[str, str]:
-    """The settings of every service: SQLite files in `workdir`, loopback ports, quiet logs."""
-    env = {"KEYS_DATABASE_URL": f"sqlite:///{workdir / 'keys.db'}", "CLOCK_TODAY": today}
+def environment(databases: Databases, ports: dict[str, int], today: str) -> dict[str, str]:
+    """The settings of every service: fresh databases, loopback ports, quiet logs."""
+    env = {"KEYS_DATABASE_URL": databases.new("keys"), "CLOCK_TODAY": today}
     for name, port in ports.items():
         prefix = name.upper()
         env |= {
-            f"{prefix}_DATABASE_URL": f"sqlite:///{workdir / name}.db",
+            f"{prefix}_DATABASE_URL": databases.new(name),
             f"{prefix}_PORT": str(port),
             # The access log is an INFO line per request: the benchmark measures the service.
             f"{prefix}_LOG_LEVEL": "WARNING",
@@ -45,10 +82,11 @@ def environment(workdir: Path, ports: dict[str, int], today: str) -> dict[str, s
     return env
 
 
-def set_up(workdir: Path, today: str) -> Stack:
-    """Migrate and seed every service's database."""
+def set_up(databases: Databases, today: str) -> Stack:
+    """Make, migrate and seed every service's database."""
+    databases.folder.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in SERVICES}
-    stack = Stack(workdir=workdir, env=environment(workdir, ports, today))
+    stack = Stack(workdir=databases.folder, env=environment(databases, ports, today))
     stack.urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     for name in SERVICES:
         run_module(stack, f"services.{name}", "setup")

@@ -13,13 +13,15 @@ from services.parties.models import CommitmentVersion
 
 LUA = """
 -- Each thread takes every n-th commitment, so no two requests in flight touch the same row.
+-- setup() runs in the main Lua state and gives each thread its `offset` as a global there: a
+-- local of that name in this script would shadow it, and every thread would start at 0.
 local pairs = {pairs}
 local threads = {threads}
 local counter = 0
-local offset = 0
+local next_offset = 0
 function setup(thread)
-  thread:set("offset", offset)
-  offset = offset + 1
+  thread:set("offset", next_offset)
+  next_offset = next_offset + 1
 end
 function request()
   local index = (offset + counter * threads) % #pairs + 1

@@ -16,6 +16,7 @@ import stamina
 from sqlalchemy.engine import make_url
 
 from tests.served import Services, start_services
+from tools.postgres import create_database, drop_database, libpq_url
 
 POSTGRES_URL_ENV = "TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -50,22 +51,7 @@ def postgres_admin_url() -> str:
 
 def create_postgres_database(base_url: str) -> str:
     """Create a fresh, uniquely named database next to `base_url`'s; return its URL."""
-    base = make_url(base_url)
-    name = f"{base.database}_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(libpq_url(base_url), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return base.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(base_url: str, url: str) -> None:
-    """Drop a database made by `create_postgres_database`, closing its stray connections."""
-    name = make_url(url).database
-    with psycopg.connect(libpq_url(base_url), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def libpq_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return create_database(base_url, f"{make_url(base_url).database}_{uuid.uuid4().hex[:12]}")
 
 
 def _fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
@@ -79,7 +65,7 @@ def _fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
     try:
         yield url
     finally:
-        drop_postgres_database(base, url)
+        drop_database(base, url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -121,7 +107,7 @@ def runtime_role(postgres_admin_url: str) -> Iterator[RuntimeRole]:
     finally:
         with psycopg.connect(libpq_url(owner_url), autocommit=True) as connection:
             connection.execute(f"DROP OWNED BY {name}")
-        drop_postgres_database(postgres_admin_url, owner_url)
+        drop_database(postgres_admin_url, owner_url)
         with psycopg.connect(libpq_url(postgres_admin_url), autocommit=True) as connection:
             connection.execute(f"DROP ROLE IF EXISTS {name}")
 

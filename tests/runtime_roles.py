@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from services.common.settings import PROJECT_ROOT
-from tests.conftest import RuntimeRole, libpq_url
+from tests.conftest import RuntimeRole
+from tools.postgres import libpq_url
 from tools.processes import python_module
 
 # Each fails on the role's missing privilege, before the append-only trigger would refuse it.

@@ -25,6 +25,7 @@ from services.actions.settings import ActionsSettings
 from services.common.settings import VAR_DIR
 from services.parties.settings import PartiesSettings
 from services.reminders.settings import RemindersSettings
+from tools.postgres import libpq_url
 
 DEFAULT_DIRECTORY = VAR_DIR / "backups"
 
@@ -61,7 +62,7 @@ def backup_database(database: Database, directory: Path) -> Path:
             connection.execute("VACUUM INTO ?", (str(target),))
         return target
     target = directory / f"{database.name}.dump"
-    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq(database.url)])
+    _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", libpq_url(database.url)])
     return target
 
 
@@ -84,14 +85,10 @@ def restore_database(backup: Path, database: Database) -> None:
             "--if-exists",
             "--no-owner",
             "--single-transaction",
-            f"--dbname={_libpq(database.url)}",
+            f"--dbname={libpq_url(database.url)}",
             str(backup),
         ]
     )
-
-
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _run(command: list[str]) -> None:

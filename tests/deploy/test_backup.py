@@ -15,10 +15,11 @@ from services.common.auth import Role
 from services.common.db import create_engine
 from services.common.settings import PROJECT_ROOT
 from services.parties.models import metadata
-from tests.conftest import create_postgres_database, drop_postgres_database, postgres_base_url
+from tests.conftest import create_postgres_database, postgres_base_url
 from tests.factories import bearer, create_key
 from tests.parties.conftest import etag_of, open_api, prepare_database
 from tools.backup import Database, create, restore
+from tools.postgres import drop_database
 from tools.processes import python_module
 
 
@@ -65,7 +66,7 @@ def test_backup_and_restore_into_a_fresh_database(
         if not target.startswith("sqlite"):
             base = postgres_base_url()
             assert base is not None
-            drop_postgres_database(base, target)
+            drop_database(base, target)
 
 
 def test_the_command_line_backs_up_every_configured_database(tmp_path: Path) -> None:

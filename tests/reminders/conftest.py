@@ -26,7 +26,7 @@ from services.reminders.models import Recipient, metadata
 from services.reminders.schemas import PlanOutcome
 from services.reminders.seed import seed_session
 from services.reminders.settings import RemindersSettings
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.conftest import create_postgres_database
 from tests.factories import bearer, create_key, migrate_keys
 from tests.parties.conftest import forwarding_transport
 from tests.parties.conftest import prepare_database as prepare_parties_database
@@ -38,6 +38,7 @@ from tests.reminders.receivers import (
     smtp_server,
     webhook_receiver,
 )
+from tools.postgres import drop_database
 
 # Before the 2010 Standing Committees (21–25 June): their 60-, 30- and 7-day reminders are ahead.
 TODAY = date(2010, 4, 1)
@@ -227,7 +228,7 @@ def production_api(postgres_admin_url: str, parties: PartiesApp) -> Iterator[Rem
         with open_api(url, parties.transport(), environment="production") as client:
             yield keys_for(client, url)
     finally:
-        drop_postgres_database(postgres_admin_url, created)
+        drop_database(postgres_admin_url, created)
 
 
 def etag_of(client: TestClient, path: str, headers: dict[str, str] | None = None) -> str:
