@@ -12,8 +12,9 @@ from services.common.keys.__main__ import main as keys_main
 from services.common.keys.store import api_keys
 from services.common.privileges import RuntimeRoleError, grant_runtime_privileges
 from services.common.settings import ServiceSettings
-from tests.conftest import RuntimeRole, libpq_url
+from tests.conftest import RuntimeRole
 from tests.factories import migrate_keys
+from tools.postgres import libpq_url
 
 POSTGRES_URL = "postgresql://monitor:s3cr3t-Pa55@db.internal:5432/notes"
 
