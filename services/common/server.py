@@ -17,6 +17,7 @@ from services.common import migrations
 from services.common.db import create_engine, ping
 from services.common.keys.store import MIGRATIONS as KEYS_MIGRATIONS
 from services.common.keys.store import api_keys
+from services.common.memory import limit_malloc_arenas
 from services.common.observability import configure_logging
 from services.common.privileges import RuntimeRoleError, grant_runtime_privileges
 from services.common.settings import ServiceSettings
@@ -75,6 +76,7 @@ def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) ->
     elif step == "grant":
         grant_runtime_roles(settings)
     elif step == "serve":
+        limit_malloc_arenas()
         uvicorn.run(
             service.create_app(settings),
             host=settings.host,

@@ -32,6 +32,7 @@ from sqlmodel import Session
 
 from services.common.clock import Clock
 from services.common.db import create_engine, writer
+from services.common.memory import limit_malloc_arenas
 from services.common.observability import configure_logging
 from services.reminders import delivery, lease, planning, sync
 from services.reminders.channels import Channel, channels_for
@@ -205,6 +206,7 @@ def build_scheduler(current: Runtime, executor: Any) -> Any:
 def run(settings: RemindersSettings) -> int:
     """Run the scheduler until SIGTERM or SIGINT."""
     global _runtime
+    limit_malloc_arenas()
     current = _runtime = Runtime.open(settings)
     executor = ThreadPoolExecutor(WORKERS)
     scheduler = current.scheduler = build_scheduler(current, executor)
