@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
 from services.common.clock import Clock
-from services.common.db import SESSION_END_THREADS, create_engine, ping
+from services.common.db import POOL_CAPACITY, SESSION_END_THREADS, create_engine, ping
 from services.common.errors import install_problem_handlers
 from services.common.keys.store import KeyStore
 from services.common.limits import (
@@ -99,6 +99,7 @@ def create_service_app(
         app.state.authenticator = KeyStore(app.state.keys_engine, app.state.clock)
         app.state.session_limiter = anyio.CapacityLimiter(SESSION_END_THREADS)
         app.state.write_turn = anyio.Lock()  # SQLite's writing requests, one at a time
+        app.state.session_slots = anyio.CapacityLimiter(POOL_CAPACITY)  # one per connection
         try:
             if on_startup is not None:
                 on_startup(app)

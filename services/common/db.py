@@ -29,6 +29,11 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SESSION_END_THREADS = 16
+# Connections per engine. Requests with a session open wait for one of these on the event loop
+# (`get_session`), so at most POOL_CAPACITY route threads ever hold or wait for a connection: far
+# fewer than the route threadpool's 40, which keeps threads free for the holders to finish on.
+POOL_SIZE, POOL_MAX_OVERFLOW = 10, 10
+POOL_CAPACITY = POOL_SIZE + POOL_MAX_OVERFLOW
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 _HOLDS_WRITE_TURN = "holds_write_turn"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,17 +74,27 @@ def create_engine(url: str, *, echo: bool = False) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _create_sqlite_engine(parsed, echo=echo)
-    return sa_create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa_create_engine(
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_MAX_OVERFLOW,
+    )
 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     # No pre-ping: a SQLite file cannot drop the connection the way a server can.
+    pool: dict[str, Any] = {}
+    if url.database and url.database != ":memory:":
+        pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_MAX_OVERFLOW}
     engine = sa_create_engine(
         url,
         echo=echo,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        **pool,
     )
     event.listen(engine, "connect", _configure_sqlite_connection)
     # pysqlite's own transaction handling is bypassed so that writers can BEGIN IMMEDIATE: they
@@ -161,16 +176,19 @@ def ping(engine: Engine) -> None:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """Yield a session that commits once when the request succeeds and rolls back otherwise.
 
-    On SQLite a writing request first waits for its turn here, on the event loop: waiting in a
-    worker thread instead would let a burst of writers fill the route threadpool, and the writer
-    holding the lock could then find no thread to serialize its response and commit.
+    A request first waits here, on the event loop, for one of the engine's connections (and on
+    SQLite a writing request for its turn to write). Waiting in a route thread instead would let
+    a burst of requests fill the route threadpool while the ones holding connections and row
+    locks still need a thread each to validate their response before they commit: the holders
+    would wait for threads, the threads for connections and locks, until the pool timed out.
     """
     engine: Engine = request.app.state.engine
     writes = request.method not in SAFE_METHODS
     turn: anyio.Lock | None = (
         request.app.state.write_turn if writes and is_sqlite(engine.url) else None
     )
-    async with turn if turn is not None else nullcontext():
+    slots: anyio.CapacityLimiter = request.app.state.session_slots
+    async with turn if turn is not None else nullcontext(), slots:
         session = Session(writer(engine) if writes else engine, expire_on_commit=False)
         limiter: anyio.CapacityLimiter = request.app.state.session_limiter
         try:

@@ -149,9 +149,7 @@ def save_commitment(
     if (current.version if current is not None else 0) != expected_version:
         raise PreconditionFailed("The commitment changed since you read it; read it again.")
     before = _dump(current)
-    count_status_change(
-        session, day=at.date(), old=current.status if current else None, new=values["status"]
-    )
+    old_status = current.status if current else None
     if current is None:
         current = Commitment(
             iso3=iso3, action_number=action_number, updated_at=at, updated_by=actor.id, **values
@@ -189,6 +187,9 @@ def save_commitment(
         actor=actor,
         at=at,
     )
+    # Last: every update of the day that changes a status waits for this row, so it is locked
+    # for as little of the transaction as can be.
+    count_status_change(session, day=at.date(), old=old_status, new=values["status"])
     return current
 
 
@@ -198,7 +199,8 @@ def count_status_change(session: Session, *, day: date, old: str | None, new: st
     table = CommitmentStatusDay.__table__  # type: ignore[attr-defined]
     dialect = session.get_bind().dialect.name
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for status, change in changes.items():
+    # Rows in one order in every transaction: two opposite changes must not deadlock.
+    for status, change in sorted(changes.items()):
         statement = upsert(table).values(day=day, status=status, change=change)
         session.execute(
             statement.on_conflict_do_update(
