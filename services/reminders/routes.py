@@ -463,7 +463,7 @@ def update_committee_member(
     tags=["recipients"],
 )
 def delete_committee_member(
-    request: Request, session: SessionDep, ctx: ContextDep, principal: AdminPrincipal, member_id: Id
+    request: Request, principal: AdminPrincipal, session: SessionDep, ctx: ContextDep, member_id: Id
 ) -> Response:
     """Delete a committee member (admin key, If-Match); the history stays, and it can be
     restored."""
