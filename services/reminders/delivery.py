@@ -291,7 +291,7 @@ def deliver_due(
         with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="deliver") as pool:
             in_flight: set[Future[Outcome]] = set()
             while in_flight or (due and not stopped.is_set()):
-                if due and not stopped.is_set() and len(in_flight) < batch_size // 2:
+                if due and not stopped.is_set() and len(in_flight) <= batch_size // 2:
                     batch = [
                         due.popleft() for _ in range(min(batch_size - len(in_flight), len(due)))
                     ]

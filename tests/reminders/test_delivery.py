@@ -325,8 +325,9 @@ def email_to(url: str, smtp: SmtpServer) -> dict[str, Channel]:
     return channels_for(settings)
 
 
+@pytest.mark.parametrize("batch_size", [1, 4])
 def test_a_run_larger_than_its_batches_sends_every_digest_once(
-    ten_contacts: str, smtp: SmtpServer
+    ten_contacts: str, smtp: SmtpServer, batch_size: int
 ) -> None:
     report = deliver_due(
         create_engine(ten_contacts),
@@ -334,7 +335,7 @@ def test_a_run_larger_than_its_batches_sends_every_digest_once(
         channels=email_to(ten_contacts, smtp),
         policy=POLICY,
         concurrency=3,
-        batch_size=4,
+        batch_size=batch_size,
     )
     assert (report.formed, report.delivered, report.failed) == (20, 20, 0)
     deliveries = stored(ten_contacts, Delivery)
