@@ -99,9 +99,10 @@ def test_every_page_renders_without_an_exception(
 
 def test_the_overview_shows_156_states_parties(browser: object, dashboard: str) -> None:
     page = open_page(browser, dashboard)
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
-    text = page.inner_text("body")
-    assert "States Parties, of 195 States" in text and "156" in text
+    # Streamlit draws the page in pieces: wait for this metric itself, not the first of any.
+    metric = page.locator('[data-testid="stMetric"]', has_text="States Parties, of 195 States")
+    metric.first.wait_for(timeout=60_000)
+    assert "156" in metric.first.inner_text()
     page.close()
 
 
