@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from services.actions.main import create_app as create_actions_app
+from services.common.auth import optional_principal
+from services.common.db import get_session
 from services.parties.main import create_app as create_parties_app
 from services.reminders.main import create_app as create_reminders_app
 
@@ -92,3 +96,33 @@ def test_every_write_declares_authentication_and_authorization_failures(
         if method == "put":
             # Updates are conditional: 428 without If-Match, 412 with a stale one.
             assert {"412", "428"} <= declared, f"{method.upper()} {path}: {sorted(declared)}"
+
+
+def _resolution_order(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    # FastAPI solves a route's dependencies in order, each one's own dependencies first.
+    for dependency in dependant.dependencies:
+        yield from _resolution_order(dependency)
+        if dependency.call is not None:
+            yield dependency.call
+
+
+@pytest.mark.parametrize("service", sorted(APPS))
+def test_every_write_looks_its_key_up_before_it_waits_for_a_connection(service: str) -> None:
+    """A writer without a valid key must not queue for a connection (or SQLite's write turn),
+    and a valid one must not hold either while its key is looked up."""
+    late: list[str] = []
+    checked = 0
+    for context in iter_route_contexts(APPS[service]().routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        methods = route.methods or set()
+        if not methods & {m.upper() for m in WRITES}:
+            continue
+        order = list(_resolution_order(route.dependant))
+        if get_session in order:
+            checked += 1
+            assert optional_principal in order, route.path
+            if order.index(optional_principal) > order.index(get_session):
+                late.append(f"{sorted(methods)} {route.path}")
+    assert checked and late == []
