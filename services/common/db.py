@@ -84,12 +84,11 @@ def create_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def _create_sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    pool: dict[str, Any] = {}  # an in-memory database has one connection, and no file
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    # No pre-ping: a SQLite file cannot drop the connection the way a server can.
-    pool: dict[str, Any] = {}
-    if url.database and url.database != ":memory:":
         pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_MAX_OVERFLOW}
+    # No pre-ping: a SQLite file cannot drop the connection the way a server can.
     engine = sa_create_engine(
         url,
         echo=echo,

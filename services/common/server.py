@@ -96,16 +96,13 @@ def grant_runtime_roles(settings: ServiceSettings) -> None:
     # The API only reads keys (they are made with the CLI, as the owner). Named for both
     # databases, because the keys may share one with a service.
     read_only = (api_keys.name,)
-    if settings.database_runtime_role:
-        grant_runtime_privileges(
-            settings.database_url, settings.database_runtime_role, read_only=read_only
-        )
-        logger.info("granted", extra={"role": settings.database_runtime_role})
-    if settings.keys_database_runtime_role:
-        grant_runtime_privileges(
-            settings.keys_database_url, settings.keys_database_runtime_role, read_only=read_only
-        )
-        logger.info("granted", extra={"role": settings.keys_database_runtime_role})
+    for url, role in (
+        (settings.database_url, settings.database_runtime_role),
+        (settings.keys_database_url, settings.keys_database_runtime_role),
+    ):
+        if role:
+            grant_runtime_privileges(url, role, read_only=read_only)
+            logger.info("granted", extra={"role": role})
 
 
 DATABASE_WAIT_SECONDS = 120.0

@@ -173,12 +173,6 @@ def begin_attempts(
     return digests
 
 
-def begin_attempt(session: Session, *, delivery_id: str, now: datetime) -> Digest | None:
-    """Record the start of an attempt on one digest and return it (None: nothing to send)."""
-    digests = begin_attempts(session, delivery_ids=[delivery_id], now=now)
-    return digests[0] if digests else None
-
-
 def _by_id(session: Session, model: type[Keyed], ids: Collection[int]) -> dict[int, Keyed]:
     return {row.id or 0: row for row in session.exec(select(model).where(col(model.id).in_(ids)))}
 

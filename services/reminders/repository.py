@@ -337,9 +337,7 @@ def loose_reminders(session: Session, *, due_by: datetime) -> Sequence[Reminder]
 
 def reminders_in(session: Session, *, delivery_id: str) -> Sequence[Reminder]:
     """Return the outbox rows of one digest."""
-    return session.exec(
-        select(Reminder).where(col(Reminder.delivery_id) == delivery_id).order_by(col(Reminder.id))
-    ).all()
+    return reminders_by_delivery(session, delivery_ids=[delivery_id])[delivery_id]
 
 
 def reminders_by_delivery(
