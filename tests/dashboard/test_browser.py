@@ -130,5 +130,6 @@ def test_a_first_visit_to_a_page_url_keeps_the_navigation_and_as_of(
     )
     links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     assert [link.strip() for link in links][:2] == ["Overview", "Universalization"]
-    assert "View as of" in page.inner_text('[data-testid="stSidebar"]')
+    # The sidebar is drawn in pieces after the script state flips: wait for the control itself.
+    page.wait_for_selector('[data-testid="stSidebar"] >> text=View as of', timeout=60_000)
     context.close()

@@ -19,7 +19,7 @@ from tests.served import Services, start_services
 from tools.postgres import drop_database
 
 WRITERS = 8
-UPDATES_PER_WRITER = 200
+UPDATES_PER_WRITER = 60
 ACTIONS = (1, 2, 3, 4)  # two writers share each commitment, so their If-Match tags collide
 
 
