@@ -1,4 +1,4 @@
-"""Run a service: `migrate`, `seed`, `serve`, or all three (the default)."""
+"""Run a service: `migrate`, `seed`, `setup`, `prestart`, `serve`, or `run` (the default)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import stamina
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from services.common import migrations
@@ -23,6 +24,21 @@ from services.common.privileges import RuntimeRoleError, grant_runtime_privilege
 from services.common.settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
+
+
+# What each command does, step by step. Grants come last, once every table exists (the seed may
+# create some too). `serve` only serves: a deployment runs it as a runtime role that may not
+# migrate, seed or grant (`prestart`, as the owner, did that first).
+STEPS: dict[str, tuple[str, ...]] = {
+    "migrate": ("migrate", "grant"),
+    "seed": ("seed",),
+    "setup": ("migrate", "seed", "grant"),
+    "prestart": ("wait", "migrate", "seed", "grant"),
+    "serve": ("serve",),
+    "run": ("wait", "migrate", "seed", "grant", "serve"),
+}
+# The steps that change the database's schema, contents or privileges: the owner's work.
+OWNER_STEPS = frozenset({"migrate", "seed", "grant"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,7 @@ class ServiceCommands:
 
 def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the steps it asks for."""
-    args = _parser(service.name).parse_args(argv)
+    args = parser(service.name).parse_args(argv)
     settings = service.settings()
     if args.port is not None:
         settings = settings.model_copy(update={"port": args.port})
@@ -47,15 +63,11 @@ def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
     if problems:
         logger.error("refusing to start in production: %s", "; ".join(problems))
         return 2
-    # Grants come last, once every table exists (the seed may create some too).
-    steps = {
-        "migrate": ("migrate", "grant"),
-        "seed": ("seed",),
-        "setup": ("migrate", "seed", "grant"),
-        "prestart": ("wait", "migrate", "seed", "grant"),
-    }
+    if "serve" in STEPS[args.command] and (mismatch := serving_role_mismatch(settings)):
+        logger.error("refusing to serve: %s", mismatch)
+        return 2
     try:
-        for step in steps.get(args.command, ("wait", "migrate", "seed", "grant", "serve")):
+        for step in STEPS[args.command]:
             _run_step(step, service, settings)
     except RuntimeRoleError as error:
         logger.error("cannot grant the runtime role its privileges: %s", error)
@@ -91,6 +103,27 @@ def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) ->
         )
 
 
+def serving_role_mismatch(settings: ServiceSettings) -> str | None:
+    """Say why serving would connect as another role than the runtime role named, if it would.
+
+    Naming a runtime role promises that the API cannot rewrite the audit log; serving as the
+    owner (with `run`, or the owner's URL) would quietly break that promise.
+    """
+    prefix = str(settings.model_config.get("env_prefix", "")).upper()
+    pairs = (
+        (f"{prefix}DATABASE", settings.database_url, settings.database_runtime_role),
+        ("KEYS_DATABASE", settings.keys_database_url, settings.keys_database_runtime_role),
+    )
+    for name, url, role in pairs:
+        user = make_url(url).username
+        if role and user != role:
+            return (
+                f"{name}_RUNTIME_ROLE names {role}, but {name}_URL connects as {user}: serve "
+                f"with the runtime role's URL (`serve`), after `prestart` as the owner"
+            )
+    return None
+
+
 def grant_runtime_roles(settings: ServiceSettings) -> None:
     """Grant the configured runtime roles their privileges (nothing without one)."""
     # The API only reads keys (they are made with the CLI, as the owner). Named for both
@@ -123,18 +156,19 @@ def wait_for_databases(settings: ServiceSettings, timeout: float = DATABASE_WAIT
     logger.info("databases answer")
 
 
-def _parser(name: str) -> argparse.ArgumentParser:
+def parser(name: str) -> argparse.ArgumentParser:
+    """Return the command line parser of a service (`python -m services.<name>`)."""
     parser = argparse.ArgumentParser(
         prog=f"python -m services.{name}",
-        description=f"The {name} service. Without a command: migrate, seed, then serve.",
+        description=f"The {name} service. Without a command: prestart, then serve.",
     )
     parser.add_argument(
         "command",
         nargs="?",
         default="run",
-        choices=["run", "migrate", "seed", "setup", "prestart", "serve"],
-        help="setup = migrate + seed; prestart = wait for the databases + setup; "
-        "run (default) = prestart + serve",
+        choices=list(STEPS),
+        help="setup = migrate + seed + grant; prestart = wait for the databases + setup; "
+        "serve = serve only; run (default) = prestart + serve",
     )
     parser.add_argument("--port", type=int, help="port to listen on")
     return parser

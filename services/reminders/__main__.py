@@ -30,9 +30,13 @@ COMMANDS = ServiceCommands(
 )
 
 
+# The scheduler's own commands, beside the shared ones of every service.
+SCHEDULER_COMMANDS = ("scheduler", "scheduler-health")
+
+
 def run(argv: Sequence[str]) -> int:
     """Run the scheduler, or the shared service commands."""
-    if argv[:1] in (["scheduler"], ["scheduler-health"]):
+    if argv[:1] and argv[0] in SCHEDULER_COMMANDS:
         return scheduler.main(argv[0], argv[1:])
     return main(COMMANDS, argv)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import psycopg
 import pytest
 from pydantic import ValidationError
@@ -11,10 +14,12 @@ from sqlalchemy.engine import make_url
 from services.common.keys.__main__ import main as keys_main
 from services.common.keys.store import api_keys
 from services.common.privileges import RuntimeRoleError, grant_runtime_privileges
-from services.common.settings import ServiceSettings
+from services.common.server import serving_role_mismatch
+from services.common.settings import PROJECT_ROOT, ServiceSettings
 from tests.conftest import RuntimeRole
 from tests.factories import migrate_keys
 from tools.postgres import libpq_url
+from tools.processes import python_module
 
 POSTGRES_URL = "postgresql://monitor:s3cr3t-Pa55@db.internal:5432/notes"
 
@@ -85,3 +90,38 @@ def test_the_keys_cli_as_the_runtime_role_says_what_to_do(
     grant_runtime_privileges(runtime_role.owner_url, runtime_role.name, read_only=[api_keys.name])
     assert keys_main(["--database-url", runtime_role.url, "list"]) == 2
     assert "run this with the URL of the role that owns the key store" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_serving_as_another_role_than_the_runtime_role_is_refused(command: str) -> None:
+    # The URL is never contacted: the check comes before any step.
+    env = {
+        **os.environ,
+        "ACTIONS_DATABASE_URL": POSTGRES_URL,
+        "ACTIONS_DATABASE_RUNTIME_ROLE": "monitor_app",
+        "KEYS_DATABASE_URL": "postgresql://monitor_app:s3cr3t@db.internal:5432/keys",
+        "ACTIONS_LOG_JSON": "false",
+    }
+    result = subprocess.run(
+        python_module("services.actions", command),
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert (
+        "refusing to serve: ACTIONS_DATABASE_RUNTIME_ROLE names monitor_app, but "
+        "ACTIONS_DATABASE_URL connects as monitor"
+    ) in result.stderr
+    assert "s3cr3t" not in result.stderr
+
+
+def test_the_runtime_role_itself_may_serve() -> None:
+    runtime = ServiceSettings(
+        database_url="postgresql://monitor_app:s3cr3t@db:5432/notes",
+        database_runtime_role="monitor_app",
+    )
+    assert serving_role_mismatch(runtime) is None
