@@ -82,6 +82,7 @@ def create_service_app(
     version: str,
     routers: list[APIRouter],
     on_startup: StartupHook | None = None,
+    on_shutdown: StartupHook | None = None,
     readiness: dict[str, ReadinessCheck] | None = None,
     dependencies: dict[str, ReadinessCheck] | None = None,
 ) -> FastAPI:
@@ -105,6 +106,8 @@ def create_service_app(
                 on_startup(app)
             yield
         finally:
+            if on_shutdown is not None:
+                on_shutdown(app)
             app.state.engine.dispose()
             app.state.keys_engine.dispose()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
-from contextlib import nullcontext
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +17,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import declared_attr, registry
 from sqlmodel import Session
+
+from services.common.transactions import registered
 
 # Stable constraint names make migrations reviewable and portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -166,6 +168,18 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
 
 
+@contextmanager
+def write_session(engine: Engine, *, expire_on_commit: bool = True) -> Iterator[Session]:
+    """A session for one write transaction outside a request (a job, a seed, a refresh).
+
+    It commits when the block ends and rolls back when it raises; inside, nothing may call the
+    network or open another session (`services.common.transactions`).
+    """
+    with Session(writer(engine), expire_on_commit=expire_on_commit) as session, registered(session):
+        yield session
+        session.commit()
+
+
 def ping(engine: Engine) -> None:
     """Run `SELECT 1`; raises when the database cannot be reached."""
     with engine.connect() as connection:
@@ -190,12 +204,15 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     async with turn if turn is not None else nullcontext(), slots:
         session = Session(writer(engine) if writes else engine, expire_on_commit=False)
         limiter: anyio.CapacityLimiter = request.app.state.session_limiter
-        try:
-            yield session
-        except BaseException:
-            await _finish(session, commit=False, limiter=limiter)
-            raise
-        await _finish(session, commit=True, limiter=limiter)
+        # A writing request's session is its one write transaction: nothing in the route may
+        # call the network or open another session while it is open.
+        with registered(session) if writes else nullcontext():
+            try:
+                yield session
+            except BaseException:
+                await _finish(session, commit=False, limiter=limiter)
+                raise
+            await _finish(session, commit=True, limiter=limiter)
 
 
 async def _finish(session: Session, *, commit: bool, limiter: anyio.CapacityLimiter) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 import stamina
+from pydantic import BaseModel, ValidationError
 
 from services.common.errors import NotFound, ServiceUnavailable, UpstreamError
 from services.common.observability import REQUEST_ID_HEADER, current_request_id
+from services.common.transactions import ensure_outside_write_transaction
+
+M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
@@ -49,11 +53,32 @@ class ServiceClient:
         self.close()
 
     def get_json(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
-        """GET a JSON document; 404 → NotFound, unreachable after retries → ServiceUnavailable."""
+        """GET a JSON document; 404 → NotFound, unreachable after retries → ServiceUnavailable,
+        an answer that is not JSON → UpstreamError."""
         response = self._send("GET", path, params=params)
-        return response.json()
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise UpstreamError(
+                f"The {self.service_name} service answered {path} with something other than "
+                f"JSON ({response.headers.get('content-type', 'no content type')})."
+            ) from exc
+
+    def get_model(self, path: str, model: type[M], *, params: dict[str, Any] | None = None) -> M:
+        """GET a JSON document and validate it as `model`; any other shape → UpstreamError."""
+        document = self.get_json(path, params=params)
+        try:
+            return model.model_validate(document)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the document"
+            raise UpstreamError(
+                f"The {self.service_name} service answered {path} with an unexpected document "
+                f"({where}: {first['msg']})."
+            ) from exc
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        ensure_outside_write_transaction(f"a call to the {self.service_name} service")
         try:
             response = self._send_with_retries(method, path, **kwargs)
         except _RetryableStatus as exc:

@@ -17,7 +17,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from pythonjsonlogger.json import JsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.errors import problem_response
+from services.common.errors import DomainError, problem_response
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
@@ -162,6 +162,8 @@ def health_router(
 def _run_check(check: ReadinessCheck, request: Request) -> str:
     try:
         check(request)
+    except DomainError as exc:  # worded for people: say what is wrong
+        return f"unavailable: {exc.detail}"
     except Exception as exc:  # a probe reports any failure; it must never raise
         return f"unavailable ({type(exc).__name__})"
     return "ok"

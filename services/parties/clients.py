@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from pydantic import BaseModel, Field
 
 from services.common.http_client import ServiceClient
 
@@ -19,26 +20,42 @@ class ActionInfo:
     section: str
 
 
+class _ActorGroup(BaseModel):
+    applies_to: str = Field(min_length=1, max_length=64)
+
+
+class _SectionRef(BaseModel):
+    number: str = Field(min_length=1, max_length=8)
+
+
+class _Action(BaseModel):
+    number: int = Field(ge=1)
+    actor_group: _ActorGroup
+    section: _SectionRef
+
+
+class _ActionsPage(BaseModel):
+    """The part of a `GET /actions` page this service reads (anything else is ignored)."""
+
+    items: list[_Action]
+    total: int = Field(ge=0)
+
+
 class ActionsClient(ServiceClient):
     service_name = "actions"
 
     def fetch_catalogue(self) -> list[ActionInfo]:
-        """Return every action of the current plan."""
+        """Return every action of the current plan (UpstreamError for a document of another
+        shape, ServiceUnavailable when the service cannot be reached)."""
         actions: list[ActionInfo] = []
         offset = 0
         while True:
-            page: dict[str, Any] = self.get_json(
-                "/actions", params={"limit": PAGE, "offset": offset}
+            page = self.get_model(
+                "/actions", _ActionsPage, params={"limit": PAGE, "offset": offset}
             )
-            actions.extend(_action(item) for item in page["items"])
+            actions.extend(
+                ActionInfo(a.number, a.actor_group.applies_to, a.section.number) for a in page.items
+            )
             offset += PAGE
-            if offset >= page["total"]:
+            if offset >= page.total or not page.items:
                 return actions
-
-
-def _action(item: dict[str, Any]) -> ActionInfo:
-    return ActionInfo(
-        number=int(item["number"]),
-        applies_to=str(item["actor_group"]["applies_to"]),
-        section=str(item["section"]["number"]),
-    )

@@ -34,13 +34,17 @@ def _start(app: FastAPI) -> None:
             settings.actions_url, timeout=_timeout(settings), transport=app.state.actions_transport
         ),
         ttl_seconds=settings.catalogue_ttl_seconds,
-        now=app.state.clock.now,
     )
-    # The service starts even when the actions service is down; /readyz says so.
-    app.state.catalogue.load()
+    # The service starts even when the actions service is down or answers nonsense; /readyz
+    # says which catalogue it serves.
+    app.state.catalogue.start()
     app.state.current = CurrentView(
         engine=app.state.engine, rules=app.state.rules, clock=app.state.clock
     )
+
+
+def _stop(app: FastAPI) -> None:
+    app.state.catalogue.stop()
 
 
 def _timeout(settings: PartiesSettings) -> httpx.Timeout:
@@ -64,6 +68,7 @@ def create_app(
         version="0.1.0",
         routers=[router],
         on_startup=_start,
+        on_shutdown=_stop,
         dependencies={"actions": _actions_reachable},
     )
     app.state.actions_transport = actions_transport

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings, sqlite_url
@@ -15,8 +16,8 @@ class PartiesSettings(ServiceSettings):
     # The actions service, whose catalogue says which actions bind which parties.
     actions_url: str = "http://127.0.0.1:8001"
     actions_timeout_seconds: float = 3.0
-    # How long a fetched catalogue is trusted before it is fetched again.
-    catalogue_ttl_seconds: int = 300
+    # How often the catalogue is fetched again (in the background; requests never wait for it).
+    catalogue_ttl_seconds: int = Field(default=300, ge=1)
     # A deadline within this many days is `due_soon`.
     due_soon_days: int = 90
     # The day the records begin (the seed's snapshot of early 2010): nothing earlier is known,

@@ -9,8 +9,9 @@ from datetime import date
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, Field
 
-from services.common.errors import NotFound, UpstreamError
+from services.common.errors import UpstreamError
 from services.common.http_client import ServiceClient
 from services.reminders.settings import RemindersSettings
 
@@ -49,13 +50,30 @@ class PartiesClient(ServiceClient):
                 grouped[iso3] = PartyDeadlines(iso3, party.name, (*party.deadlines, _deadline(row)))
         return list(grouped.values())
 
-    def knows_state(self, iso3: str) -> bool:
-        """Tell whether the parties service lists the state (party or not)."""
-        try:
-            self.get_json(f"/states/{iso3}")
-        except NotFound:
-            return False
-        return True
+    def state_codes(self) -> frozenset[str]:
+        """Return the ISO-3 codes of every state the parties service lists (party or not)."""
+        codes: set[str] = set()
+        while True:
+            page = self.get_model(
+                "/states", _StatesPage, params={"limit": STATES_PAGE, "offset": len(codes)}
+            )
+            codes.update(state.iso3 for state in page.items)
+            if len(codes) >= page.total or not page.items:
+                return frozenset(codes)
+
+
+STATES_PAGE = 500
+
+
+class _State(BaseModel):
+    iso3: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class _StatesPage(BaseModel):
+    """The part of a `GET /states` page this service reads."""
+
+    items: list[_State]
+    total: int = Field(ge=0)
 
 
 @contextmanager

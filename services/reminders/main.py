@@ -31,10 +31,20 @@ Reads of events, rules and calendars are public; contact points are not. Updates
 
 def _start(app: FastAPI) -> None:
     settings: RemindersSettings = app.state.settings
-    # One try only: a request waiting on a down parties service would only make its user wait.
+    # One try per refresh: the next refresh comes soon enough, and start-up need not wait.
     app.state.states = StateDirectory(
-        lambda: parties_client(settings, transport=app.state.parties_transport, attempts=1)
+        lambda: parties_client(settings, transport=app.state.parties_transport, attempts=1),
+        ttl_seconds=settings.states_ttl_seconds,
     )
+    app.state.states.start()
+
+
+def _stop(app: FastAPI) -> None:
+    app.state.states.stop()
+
+
+def _states_listed(request: Request) -> None:
+    request.app.state.states.readiness()
 
 
 def _last_sync_ok(request: Request) -> None:
@@ -59,7 +69,8 @@ def create_app(
         version="0.1.0",
         routers=[router],
         on_startup=_start,
-        dependencies={"parties_sync": _last_sync_ok},
+        on_shutdown=_stop,
+        dependencies={"parties_sync": _last_sync_ok, "parties_states": _states_listed},
     )
     app.state.parties_transport = parties_transport
     return app

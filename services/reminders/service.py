@@ -18,13 +18,8 @@ from sqlmodel import Session
 
 from services.common.audit import Actor
 from services.common.auth import Principal, Role
-from services.common.errors import (
-    Conflict,
-    Forbidden,
-    ServiceUnavailable,
-    Unprocessable,
-    UpstreamError,
-)
+from services.common.errors import Conflict, Forbidden, Unprocessable
+from services.common.remote import RemoteCopy
 from services.reminders import planning, repository
 from services.reminders.addresses import refusal
 from services.reminders.clients import PartiesClient
@@ -45,26 +40,41 @@ MAX_CONTACTS_PER_STATE = 20
 
 
 class StateDirectory:
-    """Tells whether an ISO-3 code names a state: ISO 3166 first, then the parties service."""
+    """Tells whether an ISO-3 code names a state: ISO 3166 first, then the parties service's
+    list of states, a copy refreshed in the background: a write never waits for that service."""
 
-    def __init__(self, client: Callable[[], PartiesClient]) -> None:
+    def __init__(self, client: Callable[[], PartiesClient], *, ttl_seconds: float) -> None:
         self._client = client
+        self._copy: RemoteCopy[frozenset[str]] = RemoteCopy(
+            name="list of states", fetch=self._fetch, ttl_seconds=ttl_seconds
+        )
+
+    def start(self) -> None:
+        """Fetch the list once, then keep it fresh in the background."""
+        self._copy.start(refresh_first=True)
+
+    def stop(self) -> None:
+        """Stop refreshing."""
+        self._copy.stop()
+
+    def readiness(self) -> None:
+        """Raise when the list could not be fetched lately (for /readyz)."""
+        self._copy.readiness()
 
     def check(self, iso3: str) -> str:
         """Return the upper-case code, or raise 422 when it names no state."""
         code = iso3.upper()
         if pycountry.countries.get(alpha_3=code) is None:
             raise _invalid("iso3", f"{code!r} is not an ISO 3166 alpha-3 country code")
-        try:
-            with self._client() as parties:
-                known = parties.knows_state(code)
-        except (ServiceUnavailable, UpstreamError) as exc:
-            # ISO 3166 has vouched for the code; the parties service is asked when it can answer.
-            logger.warning("state %s not checked with the parties service: %s", code, exc.detail)
-            return code
-        if not known:
+        copy = self._copy.copy
+        # Until the parties service has answered once, ISO 3166 alone vouches for the code.
+        if copy is not None and code not in copy.value:
             raise _invalid("iso3", f"{code} is not one of the states the parties service knows")
         return code
+
+    def _fetch(self) -> frozenset[str]:
+        with self._client() as parties:
+            return parties.state_codes()
 
 
 def _invalid(field: str, message: str) -> Unprocessable:

@@ -20,6 +20,8 @@ class RemindersSettings(ServiceSettings):
     # The parties service, whose deadlines the sync job pulls and whose states validate ISO-3 codes.
     parties_url: str = "http://127.0.0.1:8002"
     parties_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # How often the API fetches the parties service's list of states again (in the background).
+    states_ttl_seconds: int = Field(default=3600, ge=1)
     # The hour (UTC) at which a day's reminders go out.
     send_hour_utc: int = Field(default=8, ge=0, le=23)
     # Scheduler: how often each job runs, and how late a missed run may still start.

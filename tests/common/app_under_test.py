@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, FastAPI, Header, Request, Response
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
@@ -18,6 +19,7 @@ from services.common.auth import (
 from services.common.db import SessionDep, new_registry
 from services.common.errors import Conflict, NotFound
 from services.common.etag import json_with_etag, require_if_match, version_etag
+from services.common.http_client import ServiceClient
 from services.common.pagination import Page, PageDep
 from services.common.settings import ServiceSettings
 from services.common.types import Label
@@ -154,6 +156,37 @@ def update_note(
     )
     response.headers["ETag"] = _etag(note)
     return _out(note)
+
+
+@router.put("/notes/{note_id}/checked")
+def check_note(
+    request: Request,
+    session: SessionDep,
+    principal: AdminPrincipal,
+    note_id: int,
+    check_with: Annotated[str, Header()],
+    check_first: Annotated[bool, Header()] = False,
+) -> dict[str, bool]:
+    """Ask another service or a second session about a note: before the transaction begins
+    (`check-first`), or inside it, which the write-transaction guard refuses."""
+    if check_first:
+        _check(request, check_with)
+    note = _get(session, note_id)
+    note.text += " (checked)"
+    session.flush()
+    if not check_first:
+        _check(request, check_with)
+    return {"checked": True}
+
+
+def _check(request: Request, how: str) -> None:
+    if how == "network":
+        transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"ok": True}))
+        with ServiceClient("http://elsewhere.test", transport=transport) as client:
+            client.get_json("/ok")
+    else:
+        with Session(request.app.state.engine) as other:
+            other.exec(select(func.count()).select_from(Note)).one()
 
 
 @router.get("/whoami")

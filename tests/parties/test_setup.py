@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def test_both_services_as_processes_and_the_actions_service_going_down(tmp_path:
         "ACTIONS_PORT": str(actions_port),
         "PARTIES_PORT": str(parties_port),
         "PARTIES_ACTIONS_URL": f"http://127.0.0.1:{actions_port}",
-        "PARTIES_CATALOGUE_TTL_SECONDS": "0",
+        "PARTIES_CATALOGUE_TTL_SECONDS": "1",
         "CLOCK_TODAY": "2010-05-01",
     }
     parties = f"http://127.0.0.1:{parties_port}"
@@ -100,8 +101,14 @@ def test_both_services_as_processes_and_the_actions_service_going_down(tmp_path:
             httpx.get(f"{parties}/parties/NIC/commitments", timeout=30).json()["total"]
             == commitments["total"]
         )
-        ready = httpx.get(f"{parties}/readyz", timeout=10).json()
+        # Within a refresh or two, readiness says the actions service is gone.
+        deadline = time.monotonic() + 30
+        while (ready := httpx.get(f"{parties}/readyz", timeout=10).json())["status"] == "ready":
+            assert time.monotonic() < deadline, ready
+            time.sleep(0.2)
         assert ready["status"] == "degraded"
+        assert ready["dependencies"]["actions"].startswith("unavailable: ")
+        assert "serving the actions catalogue fetched at" in ready["dependencies"]["actions"]
 
 
 def test_python_m_services_parties_setup_is_idempotent(tmp_path: Path) -> None:
