@@ -13,8 +13,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from services.common.db import create_engine, writer
+from services.reminders.attempts import RetryPolicy
 from services.reminders.channels import channels_for
-from services.reminders.delivery import RetryPolicy, deliver_due
+from services.reminders.delivery import deliver_due
 from services.reminders.models import Event, Recipient, Rule
 from services.reminders.planning import plan
 from services.reminders.settings import RemindersSettings

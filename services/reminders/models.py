@@ -120,6 +120,10 @@ class Recipient(RemindersTable, Versioned, table=True):
     updated_at: datetime = Field(sa_type=UtcDateTime)
     updated_by: str = Field(max_length=64)
 
+    def address(self, channel: str) -> str | None:
+        """The recipient's address on a channel (its e-mail, its webhook URL), if it has one."""
+        return {"email": self.email, "webhook": self.webhook_url}.get(channel)
+
 
 class Delivery(RemindersTable, table=True):
     """One digest: a day's reminders for one recipient and channel, sent under a stable id."""
@@ -186,6 +190,9 @@ class DeliveryAttempt(RemindersTable, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     outcome: str = Field(max_length=16)  # started, delivered, failed, interrupted
     error: str | None = Field(default=None, max_length=1000)
+    # The token of the lease the scheduler held when it began the attempt (none outside one):
+    # only that holder may finish it, and a later holder closes it when it takes over.
+    lease_token: int | None = None
 
 
 class SyncRun(RemindersTable, table=True):
@@ -209,6 +216,9 @@ class SchedulerLease(RemindersTable, table=True):
 
     name: str = Field(primary_key=True, max_length=32)
     holder: str = Field(max_length=200)
+    # Grows by one with each new holder, never goes back: every write of the scheduler names the
+    # token it holds, and the writes of a holder whose lease was taken over are refused.
+    token: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     acquired_at: datetime = Field(sa_type=UtcDateTime)
     renewed_at: datetime = Field(sa_type=UtcDateTime)
     expires_at: datetime = Field(sa_type=UtcDateTime)

@@ -20,7 +20,7 @@ from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
 from services.common.types import IsoDate
-from services.reminders import calendar, delivery, planning, repository, service
+from services.reminders import attempts, calendar, planning, repository, service
 from services.reminders.models import Event, Recipient, Rule, idempotency_keys
 from services.reminders.schemas import (
     AttemptPublic,
@@ -596,7 +596,7 @@ def retry_delivery(
 ) -> DeliveryPublic:
     """Give a dead-lettered digest a fresh round of attempts (admin key)."""
     found = repository.get_delivery(session, delivery_id=delivery_id)
-    delivery.requeue(session, delivery=found, actor=principal.actor, now=ctx.now)
+    attempts.requeue(session, delivery=found, actor=principal.actor, now=ctx.now)
     return DeliveryPublic.model_validate(found)
 
 

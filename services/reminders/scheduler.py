@@ -17,6 +17,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,13 +29,13 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from services.common.clock import Clock
-from services.common.db import create_engine, writer
+from services.common.db import create_engine, write_session, writer
 from services.common.memory import limit_malloc_arenas
 from services.common.observability import configure_logging
-from services.reminders import delivery, lease, planning, sync
+from services.reminders import attempts, delivery, lease, planning, sync
+from services.reminders.attempts import RetryPolicy
 from services.reminders.channels import Channel, channels_for
 from services.reminders.clients import PartiesClient, parties_client
 from services.reminders.models import JOBSTORE_TABLE
@@ -63,6 +64,10 @@ class Runtime:
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     )
     stop: threading.Event = field(default_factory=threading.Event)
+    holding: lease.Holding = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.holding = lease.Holding(self.holder)
 
     @classmethod
     def open(cls, settings: RemindersSettings) -> Runtime:
@@ -76,9 +81,22 @@ class Runtime:
         )
 
     def holds_lease(self) -> bool:
-        """Take or renew the lease; False while another scheduler holds it."""
+        """Take or renew the lease; False while another scheduler holds it.
+
+        A holder that takes the lease over first closes the attempts its predecessors left
+        open, under its new token.
+        """
         ttl = timedelta(seconds=self.settings.lease_seconds)
-        return lease.claim(self.engine, holder=self.holder, now=wall_clock(), ttl=ttl)
+        claimed_at = time.monotonic()
+        found = lease.claim(self.engine, holder=self.holder, now=wall_clock(), ttl=ttl)
+        self.holding.record(found, claimed_at=claimed_at, ttl=ttl)
+        if found.token is not None and found.taken_over:
+            with write_session(self.engine) as session:
+                closed = attempts.interrupt_orphans(
+                    session, fence=lease.Fence(found.token), now=self.clock.now()
+                )
+            logger.info("took the lease", extra={"token": found.token, "interrupted": closed})
+        return found.token is not None
 
     def wait_for_lease(self) -> bool:
         """Block until this process holds the lease; False when told to stop meanwhile."""
@@ -90,9 +108,9 @@ class Runtime:
                 return True
         return False
 
-    def sync(self) -> None:
+    def sync(self, fence: lease.Fence) -> None:
         """Pull every party's deadlines; plan at once when they changed, retry soon when failed."""
-        run = sync.sync_deadlines(self.engine, self.parties, now=self.clock.now)
+        run = sync.sync_deadlines(self.engine, self.parties, now=self.clock.now, fence=fence)
         if self.stop.is_set():
             return
         if run.outcome != "ok":
@@ -106,26 +124,27 @@ class Runtime:
                 replace_existing=True,
             )
         elif run.changed:
-            self.plan()
+            self.plan(fence)
 
-    def plan(self) -> None:
+    def plan(self, fence: lease.Fence) -> None:
         """Plan the reminders the records call for."""
-        with Session(writer(self.engine)) as session:
+        with write_session(self.engine) as session:
+            fence.check(session)
             outcome = planning.plan(
                 session, now=self.clock.now(), send_hour=self.settings.send_hour_utc
             )
-            session.commit()
         logger.info("planned", extra={"plan": outcome.model_dump()})
 
-    def deliver(self) -> None:
+    def deliver(self, fence: lease.Fence) -> None:
         """Send what is due."""
         report = delivery.deliver_due(
             self.engine,
             now=self.clock.now,
             channels=self.channels,
-            policy=delivery.RetryPolicy.of(self.settings),
+            policy=RetryPolicy.of(self.settings),
             stop=self.stop,
             concurrency=self.settings.delivery_concurrency,
+            fence=fence,
         )
         logger.info("delivery run", extra={"delivery": vars(report)})
 
@@ -140,12 +159,15 @@ def runtime() -> Runtime:
     return _runtime
 
 
-def _with_lease(work: Callable[[Runtime], None]) -> None:
+def _with_lease(work: Callable[[Runtime, lease.Fence], None]) -> None:
     current = runtime()
-    if current.holds_lease():
-        work(current)
-    else:
+    if not current.holds_lease():
         logger.warning("another scheduler holds the lease: this run does nothing")
+        return
+    try:
+        work(current, current.holding.fence())
+    except lease.LeaseLost as lost:
+        logger.warning("lost the lease: this run stops", extra={"reason": str(lost)})
 
 
 def sync_deadlines_job() -> None:
@@ -225,7 +247,7 @@ def run(settings: RemindersSettings) -> int:
             logger.info("scheduler started", extra={"holder": current.holder})
             scheduler.start()
             executor.shutdown(wait=True)  # the running jobs end after their current step
-            lease.release(current.engine, holder=current.holder)
+            lease.release(current.engine, holder=current.holder, now=wall_clock())
     finally:
         current.engine.dispose()
     logger.info("scheduler stopped")

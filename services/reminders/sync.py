@@ -17,10 +17,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.common.audit import Actor
-from services.common.db import writer
+from services.common.db import write_session
 from services.common.errors import DomainError
 from services.reminders import repository
 from services.reminders.clients import PartiesClient, PartyDeadline, PartyDeadlines
+from services.reminders.lease import Fence
 from services.reminders.models import Event, SyncRun
 from services.reminders.schemas import EventKind
 
@@ -51,6 +52,7 @@ def sync_deadlines(
     client: Callable[[], PartiesClient],
     *,
     now: Callable[[], datetime],
+    fence: Fence | None = None,
 ) -> SyncRun:
     """Pull every party's deadlines and store them; a failure keeps what was there."""
     started = now()
@@ -59,13 +61,13 @@ def sync_deadlines(
             fetched = parties.all_deadlines()
     except DomainError as exc:
         logger.warning("deadlines not synced: %s", exc.detail)
-        return _record(
-            engine,
-            SyncRun(
-                started_at=started, finished_at=now(), outcome="failed", detail=exc.detail[:1000]
-            ),
+        failed = SyncRun(
+            started_at=started, finished_at=now(), outcome="failed", detail=exc.detail[:1000]
         )
-    with Session(writer(engine), expire_on_commit=False) as session:
+        return _record(engine, failed, fence)
+    with write_session(engine, expire_on_commit=False) as session:
+        if fence is not None:
+            fence.check(session)
         changed = apply_deadlines(session, fetched, at=now())
         run = SyncRun(
             started_at=started,
@@ -75,15 +77,15 @@ def sync_deadlines(
             changed=changed,
         )
         session.add(run)
-        session.commit()
     logger.info("deadlines synced", extra={"parties": len(fetched), "changed": changed})
     return run
 
 
-def _record(engine: Engine, run: SyncRun) -> SyncRun:
-    with Session(writer(engine), expire_on_commit=False) as session:
+def _record(engine: Engine, run: SyncRun, fence: Fence | None) -> SyncRun:
+    with write_session(engine, expire_on_commit=False) as session:
+        if fence is not None:
+            fence.check(session)
         session.add(run)
-        session.commit()
     return run
 
 

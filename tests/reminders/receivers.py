@@ -84,6 +84,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     verified: bool
+    answered: int | None = None  # the status the receiver answered with, once it did
 
     @property
     def webhook_id(self) -> str:
@@ -101,6 +102,7 @@ class WebhookReceiver:
         self.status = 204
         self.delay_s = 0.0
         self.hold_request_number: int | None = None
+        self.longest_hold_s = LONGEST_WAIT_S
         self.held = threading.Event()
         self.release = threading.Event()
         self._lock = threading.Lock()
@@ -119,6 +121,10 @@ class WebhookReceiver:
     def distinct_ids(self) -> set[str]:
         return {r.webhook_id for r in self.requests()}
 
+    def accepted_ids(self) -> list[str]:
+        """The ids of the requests answered with a 2xx, once per answer."""
+        return [r.webhook_id for r in self.requests() if r.answered and r.answered < 300]
+
     def _record(self, received: Received) -> int:
         with self._lock:
             self.received.append(received)
@@ -131,12 +137,14 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                number = receiver._record(Received(headers, body, _verified(body, headers)))
+                received = Received(headers, body, _verified(body, headers))
+                number = receiver._record(received)
                 if number == receiver.hold_request_number:
                     receiver.held.set()
-                    receiver.release.wait(LONGEST_WAIT_S)
+                    receiver.release.wait(receiver.longest_hold_s)
                 if receiver.delay_s:
                     receiver.release.wait(min(receiver.delay_s, LONGEST_WAIT_S))
+                received.answered = receiver.status
                 self.send_response(receiver.status)
                 if receiver.status in (301, 302, 307, 308):
                     self.send_header("Location", "http://127.0.0.1:9/elsewhere")

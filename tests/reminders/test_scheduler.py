@@ -164,8 +164,11 @@ def test_killing_the_scheduler_mid_delivery_loses_none_and_duplicates_none(
         r.id or 0 for r in standing_committee_reminders(database_url) if r.channel == "webhook"
     ]
     assert sorted(arrived) == sorted(planned)
+    # The attempt the killed scheduler left open was closed by its successor, and cost nothing.
     attempts = [a.outcome for a in rows(database_url, DeliveryAttempt) if a.delivery_id == held]
-    assert attempts == ["started", "delivered"]
+    assert attempts == ["interrupted", "delivered"]
+    [redone] = [d for d in deliveries if d.id == held]
+    assert redone.attempts == 1
     assert_jobs_persisted(database_url)
 
 
@@ -190,16 +193,25 @@ def test_a_second_scheduler_runs_nothing_while_the_first_holds_the_lease(databas
     prepare_database(database_url)
     engine = create_engine(database_url)
     now, ttl = datetime(2026, 1, 1, 12, tzinfo=UTC), timedelta(minutes=2)
+
+    def claim(holder: str, minutes: int) -> int | None:
+        return lease.claim(
+            engine, holder=holder, now=now + timedelta(minutes=minutes), ttl=ttl
+        ).token
+
     try:
-        assert lease.claim(engine, holder="first", now=now, ttl=ttl)
-        assert not lease.claim(engine, holder="second", now=now + timedelta(minutes=1), ttl=ttl)
-        assert lease.claim(engine, holder="first", now=now + timedelta(minutes=1), ttl=ttl)
-        assert not lease.claim(engine, holder="second", now=now + timedelta(minutes=2), ttl=ttl)
-        # The first one is gone: once its lease has expired, the second takes over.
-        assert lease.claim(engine, holder="second", now=now + timedelta(minutes=4), ttl=ttl)
-        assert not lease.claim(engine, holder="first", now=now + timedelta(minutes=4), ttl=ttl)
-        lease.release(engine, holder="second")
-        assert lease.current(engine) is None
+        assert claim("first", 0) == 1
+        assert claim("second", 1) is None
+        assert claim("first", 1) == 1  # a renewal keeps the token
+        assert claim("second", 2) is None
+        # The first one is gone: once its lease has expired, the second takes over, token 2.
+        assert claim("second", 4) == 2
+        assert claim("first", 4) is None
+        lease.release(engine, holder="second", now=now + timedelta(minutes=5))
+        released = lease.current(engine)
+        assert released is not None and released.expires_at <= now + timedelta(minutes=5)
+        # The row stays, so the token only grows: whoever comes next holds token 3.
+        assert claim("first", 6) == 3
     finally:
         engine.dispose()
 
@@ -225,7 +237,7 @@ def test_a_scheduler_started_by_mistake_waits_and_sends_nothing(
     plan(database_url, at(TODAY))
     engine = create_engine(database_url)
     hour = timedelta(hours=1)
-    assert lease.claim(engine, holder="the-first", now=datetime.now(UTC), ttl=hour)
+    assert lease.claim(engine, holder="the-first", now=datetime.now(UTC), ttl=hour).token == 1
     env, log = scheduler_env(database_url, smtp), tmp_path / "scheduler.log"
     with scheduler(env, log) as second:
         wait_for(lambda: "waiting for the lease" in log.read_text(), log)
