@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import aiosmtplib
 import httpx
@@ -75,9 +75,7 @@ class EmailChannel:
         self._settings = settings
         _, sender = parseaddr(settings.smtp_sender)
         self._domain = sender.rpartition("@")[2] or "cartagena-monitor.invalid"
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[SmtpConnection] = []
+        self._connections = _PerThread(lambda: SmtpConnection(settings))
 
     def message(self, digest: Digest) -> EmailMessage:
         """Build the email of a digest."""
@@ -98,28 +96,20 @@ class EmailChannel:
         if digest.recipient.email is None:
             raise DeliveryFailed("the recipient has no email address any more")
         message = self.message(digest)
-        connection = self._connection()
+        connection = self._connections.get()
         try:
             connection.send(message)
+        except TimeoutError as exc:
+            connection.close()
+            deadline = self._settings.smtp_timeout_seconds
+            raise DeliveryFailed(f"SMTP: no complete answer within {deadline:g} s") from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             connection.close()
             raise DeliveryFailed(f"SMTP: {type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
         """Close every connection the sending threads opened (at the end of a delivery run)."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
-
-    def _connection(self) -> SmtpConnection:
-        connection: SmtpConnection | None = getattr(self._local, "connection", None)
-        if connection is None or connection.closed:
-            connection = SmtpConnection(self._settings)
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
-        return connection
+        self._connections.close_all()
 
 
 class SmtpConnection:
@@ -141,11 +131,14 @@ class SmtpConnection:
             start_tls=settings.smtp_security == "starttls",
             timeout=settings.smtp_timeout_seconds,
         )
+        self._deadline = settings.smtp_timeout_seconds
         self.closed = False
 
     def send(self, message: EmailMessage) -> None:
-        """Send one message, (re)connecting first when the session is not open."""
-        self._loop.run_until_complete(self._send(message))
+        """Send one message, (re)connecting first when the session is not open, within the
+        deadline for all of it (aiosmtplib's own timeout bounds each step, not the whole)."""
+        sending = asyncio.wait_for(self._send(message), timeout=self._deadline)
+        self._loop.run_until_complete(sending)
 
     async def _send(self, message: EmailMessage) -> None:
         reused = self._client.is_connected
@@ -175,7 +168,12 @@ class SmtpConnection:
 
 
 class WebhookChannel:
-    """POST each digest as JSON, signed the Standard Webhooks way, following no redirect."""
+    """POST each digest as JSON, signed the Standard Webhooks way, following no redirect.
+
+    Each send has one deadline for all of it (connecting, writing, waiting for and reading the
+    answer): a receiver that answers a byte at a time fails the send when the deadline passes,
+    instead of holding a sending thread for as long as it keeps trickling.
+    """
 
     transport = "webhook"
 
@@ -185,18 +183,17 @@ class WebhookChannel:
         secret: str | None,
         timeout: float,
         production: bool,
-        transport: httpx.BaseTransport | None = None,
         resolver: Resolver = system_resolver,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._signer = Webhook(secret) if secret else None
-        self._timeout = httpx.Timeout(timeout)
+        self._deadline = timeout
         self._production = production
-        self._transport = transport
         self._resolver = resolver
         # The signature's timestamp is checked against the receiver's real clock, so it is the
         # real time even when CLOCK_TODAY pretends otherwise.
         self._wall_clock = wall_clock
+        self._posters = _PerThread(lambda: _Poster(timeout))
 
     def request(self, digest: Digest) -> tuple[str, bytes, dict[str, str]]:
         """Return the URL, body and signed headers of a digest's POST."""
@@ -217,29 +214,91 @@ class WebhookChannel:
         return url, body.encode(), headers
 
     def send(self, digest: Digest) -> None:
-        """POST the digest; anything but a 2xx answer within the timeout is a failure."""
+        """POST the digest; anything but a 2xx answer within the deadline is a failure."""
         url, body, headers = self.request(digest)
         if self._production and (reason := resolved_refusal(url, self._resolver)) is not None:
             raise DeliveryFailed(f"refused: {reason}")
-        try:
-            with httpx.Client(
-                timeout=self._timeout, transport=self._transport, follow_redirects=False
-            ) as client:
-                response = client.post(url, content=body, headers=headers)
-        except httpx.TimeoutException as exc:
-            raise DeliveryFailed(f"no answer within {self._timeout.read} s") from exc
-        except httpx.HTTPError as exc:
-            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
-        if not response.is_success:
-            raise DeliveryFailed(f"the receiver answered {response.status_code}")
+        status = self._posters.get().post(url, body, headers, deadline=self._deadline)
+        if not 200 <= status < 300:
+            raise DeliveryFailed(f"the receiver answered {status}")
 
     def close(self) -> None:
-        """Nothing to close: each webhook goes out on a client of its own."""
+        """Close every sending thread's client (at the end of a delivery run)."""
+        self._posters.close_all()
 
 
-def channels_for(
-    settings: RemindersSettings, *, webhook_transport: httpx.BaseTransport | None = None
-) -> dict[str, Channel]:
+class _Poster:
+    """One sending thread's event loop and HTTP client, kept across its sends."""
+
+    def __init__(self, deadline: float) -> None:
+        self._loop = asyncio.new_event_loop()
+        # httpx's timeouts bound each read or write on its own, never the whole send: the
+        # deadline in `post` does that.
+        self._client = httpx.AsyncClient(timeout=deadline, follow_redirects=False)
+        self.closed = False
+
+    def post(self, url: str, body: bytes, headers: dict[str, str], *, deadline: float) -> int:
+        """POST within `deadline` seconds in all; return the answer's status."""
+        try:
+            return self._loop.run_until_complete(self._post(url, body, headers, deadline))
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise DeliveryFailed(f"no complete answer within {deadline:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+
+    async def _post(self, url: str, body: bytes, headers: dict[str, str], deadline: float) -> int:
+        async with asyncio.timeout(deadline):
+            response = await self._client.post(url, content=body, headers=headers)
+        return response.status_code
+
+    def close(self) -> None:
+        """Close the client's connections and the event loop."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self._loop.run_until_complete(self._client.aclose())
+        finally:
+            self._loop.close()
+
+
+class _Closable(Protocol):
+    closed: bool
+
+    def close(self) -> None: ...
+
+
+Closable = TypeVar("Closable", bound=_Closable)
+
+
+class _PerThread(Generic[Closable]):
+    """One `Closable` per sending thread, all closed together at the end of a run."""
+
+    def __init__(self, factory: Callable[[], Closable]) -> None:
+        self._factory = factory
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._made: list[Closable] = []
+
+    def get(self) -> Closable:
+        """This thread's one, made anew if it has none or its last was closed."""
+        found: Closable | None = getattr(self._local, "value", None)
+        if found is None or found.closed:
+            found = self._factory()
+            self._local.value = found
+            with self._lock:
+                self._made.append(found)
+        return found
+
+    def close_all(self) -> None:
+        """Close every one made so far."""
+        with self._lock:
+            made, self._made = self._made, []
+        for closable in made:
+            closable.close()
+
+
+def channels_for(settings: RemindersSettings) -> dict[str, Channel]:
     """Return the channel of each outbox channel name, as the settings configure them."""
     email: Channel = EmailChannel(settings) if settings.smtp_host else LogChannel()
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
@@ -247,6 +306,5 @@ def channels_for(
         secret=secret,
         timeout=settings.webhook_timeout_seconds,
         production=settings.environment == "production",
-        transport=webhook_transport,
     )
     return {"email": email, "webhook": webhook}

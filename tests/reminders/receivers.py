@@ -4,9 +4,13 @@ fail, on demand."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -183,3 +187,97 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
         yield receiver
     finally:
         receiver.stop()
+
+
+class Trickler:
+    """A server on 127.0.0.1 that answers every connection with a script of its own (slowly):
+    each read of the client gets something in time, while the whole answer takes long."""
+
+    def __init__(self, script: Callable[[socket.socket], None]) -> None:
+        self._script = script
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._listener.getsockname()[1])
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        # OSError: the client gave up, which is what these tests want to see.
+        with connection, contextlib.suppress(OSError):
+            connection.settimeout(LONGEST_WAIT_S)
+            self._script(connection)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(LONGEST_WAIT_S)
+        self._listener.close()
+
+
+def trickle(connection: socket.socket, text: str, interval_s: float) -> None:
+    """Send `text` one byte at a time, `interval_s` apart."""
+    for byte in text.encode():
+        connection.sendall(bytes([byte]))
+        time.sleep(interval_s)
+
+
+def trickling_http(interval_s: float) -> Callable[[socket.socket], None]:
+    """Read one request, then answer 204, slowly."""
+
+    def script(connection: socket.socket) -> None:
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += connection.recv(65536)
+        length = int(re.search(rb"content-length: *(\d+)", request, re.I).group(1))  # type: ignore[union-attr]
+        body = request.partition(b"\r\n\r\n")[2]
+        while len(body) < length:
+            body += connection.recv(65536)
+        trickle(connection, "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", interval_s)
+
+    return script
+
+
+def slow_smtp(pause_s: float) -> Callable[[socket.socket], None]:
+    """Speak just enough SMTP to take one message, each reply `pause_s` late: every step
+    answers within a per-step timeout longer than that, while the whole takes many pauses."""
+
+    def reply(connection: socket.socket, text: str) -> None:
+        time.sleep(pause_s)
+        connection.sendall(text.encode())
+
+    def script(connection: socket.socket) -> None:
+        reader = connection.makefile("rb")
+        reply(connection, "220 slow ESMTP\r\n")
+        while line := reader.readline():
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                reply(connection, "354 go on\r\n")
+                while reader.readline() not in (b".\r\n", b""):
+                    pass
+            elif verb == b"QUIT":
+                reply(connection, "221 bye\r\n")
+                return
+            reply(connection, "250 ok\r\n")
+
+    return script
+
+
+@contextmanager
+def trickler(script: Callable[[socket.socket], None]) -> Iterator[Trickler]:
+    """Run a trickling server on a free loopback port."""
+    server = Trickler(script)
+    server._thread.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -163,7 +163,7 @@ def test_smtp_server_down_the_delivery_is_retried_later_not_lost(ukraine: str) -
 @pytest.mark.parametrize(
     ("behave", "error"),
     [
-        (lambda r: setattr(r, "delay_s", 5.0), "no answer within 0.2 s"),
+        (lambda r: setattr(r, "delay_s", 5.0), "no complete answer within 0.2 s"),
         (lambda r: setattr(r, "status", 503), "the receiver answered 503"),
         (lambda r: setattr(r, "status", 307), "the receiver answered 307"),
     ],
