@@ -10,9 +10,6 @@ BENCH_POSTGRES_URL), on PostgreSQL too, in fresh databases the run creates there
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import signal
 import statistics
 import sys
@@ -24,17 +21,16 @@ from typing import Any
 
 import httpx
 
-from bench import browser, history, reminders, writes
+from bench import browser, flood, history, reminders, writes
 from bench.latency import median_ms
-from bench.stack import POSTGRESQL, SQLITE, Databases, Stack, rss_mb, run_module, set_up, start
+from bench.options import chosen_databases, parser
+from bench.report import report, save
+from bench.stack import POSTGRESQL, Databases, Stack, rss_mb, run_module, set_up, start
 from bench.wrk import Measurement, measure, wrk_path
 from services.common.db import create_engine
-from services.common.settings import PROJECT_ROOT
 from tools.processes import free_port, python_module, running
 
-RESULTS = PROJECT_ROOT / "bench" / "results" / "latest.json"
 TODAY = "2020-01-15"  # ten years of records after they begin on 1 January 2010
-POSTGRES_URL_ENV = "BENCH_POSTGRES_URL"
 UVICORN = ["--host", "127.0.0.1", "--workers", "1", "--no-access-log", "--log-level", "warning"]
 
 
@@ -193,6 +189,32 @@ def measure_writes(bench: Bench, stack: Stack) -> None:
         f"{errors}{written} versions written for the accepted PUTs; lost updates: {max(0, lost)}"
     )
     row.met = row.met and lost <= 0
+    measure_flooded_writes(bench, stack, key)
+
+
+def measure_flooded_writes(bench: Bench, stack: Stack, key: str) -> None:
+    flooded = flood.measure(
+        stack.urls["parties"],
+        key=key,
+        path="/parties/NIC/commitments/23",
+        workdir=stack.workdir,
+        seconds=bench.args.seconds,
+        connections=2 * bench.args.connections,
+        runs=bench.args.latency_runs,
+    )
+    refused = flooded.flood.errors
+    bench.add(
+        Row(
+            "PUT while /summary?as_of floods",
+            "median <= 2 x without the flood",
+            flooded.ratio <= 2,
+            p50_ms=round(flooded.flooded_ms, 2),
+            ratio_to_bare=None,
+            note=f"{flooded.ratio:.2f} x the {flooded.alone_ms:.1f} ms without it; the flood "
+            f"({2 * bench.args.connections} connections): {flooded.flood.requests} requests, "
+            f"{refused} refused at once",
+        )
+    )
 
 
 def warmup_writes(written: int, measured: int) -> int:
@@ -334,108 +356,6 @@ def measure_database(bench: Bench, databases: Databases, *, dashboard: bool) -> 
         "memory": {"idle_mb": idle, "after_load_mb": loaded},
         "growth": growth,
     }
-
-
-def chosen_databases(names: str | None, postgres_url: str | None) -> list[str]:
-    """The databases to measure: those named, else SQLite and, given a server, PostgreSQL."""
-    if names is None:
-        return [SQLITE, POSTGRESQL] if postgres_url else [SQLITE]
-    chosen = [name.strip() for name in names.split(",") if name.strip()]
-    unknown = sorted(set(chosen) - {SQLITE, POSTGRESQL})
-    if unknown or not chosen:
-        raise ValueError(f"--databases takes sqlite and/or postgresql, not {names!r}")
-    if POSTGRESQL in chosen and not postgres_url:
-        raise ValueError(f"postgresql needs a server: --postgres URL or {POSTGRES_URL_ENV}")
-    return list(dict.fromkeys(chosen))
-
-
-def report(rows: list[Row]) -> None:
-    header = (
-        f"{'database':<12}{'endpoint':<44}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>9}{'ratio':>7}  "
-        f"{'target':<34}met"
-    )
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        met = {True: "yes", False: "NO", None: ""}[row.met]
-        cells = [row.rps, row.p50_ms, row.p99_ms, row.ratio_to_bare]
-        values = [("" if cell is None else str(cell)) for cell in cells]
-        print(
-            f"{row.database or '':<12}{row.endpoint:<44}"
-            f"{values[0]:>9}{values[1]:>10}{values[2]:>9}{values[3]:>7}  "
-            f"{row.target:<34}{met}  {row.note}"
-        )
-
-
-def save(
-    rows: list[Row], args: argparse.Namespace, per_database: dict[str, dict[str, Any]]
-) -> None:
-    machine = {
-        "cores": os.cpu_count(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "database": {kind: figures["version"] for kind, figures in per_database.items()},
-        "connections": args.connections,
-        "seconds_per_run": args.seconds,
-        "runs": args.runs,
-    }
-    results = [
-        {
-            "database": r.database,
-            "endpoint": r.endpoint,
-            "rps": r.rps,
-            "p50_ms": r.p50_ms,
-            "p99_ms": r.p99_ms,
-            "ratio_to_bare": r.ratio_to_bare,
-            "target": r.target,
-            "met": r.met,
-            "note": r.note,
-        }
-        for r in rows
-    ]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    memory = {kind: figures["memory"] for kind, figures in per_database.items()}
-    growth = {kind: figures["growth"] for kind, figures in per_database.items()}
-    document = {"machine": machine, "results": results, "memory": memory, "growth": growth}
-    RESULTS.write_text(json.dumps(document, indent=2) + "\n")
-    print(f"\nwritten to {RESULTS.relative_to(PROJECT_ROOT)}")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each measured run")
-    parser.add_argument("--runs", type=int, default=3, help="measured runs per endpoint (median)")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    parser.add_argument("--years", default="1,3,10", help="history lengths for the growth figures")
-    parser.add_argument(
-        "--latency-runs", type=int, default=15, help="sequential requests per median"
-    )
-    parser.add_argument(
-        "--reminders", type=int, default=10_000, help="reminders to plan and deliver"
-    )
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        default=os.environ.get(POSTGRES_URL_ENV) or None,
-        help=f"a PostgreSQL server to make throwaway databases on (default: ${POSTGRES_URL_ENV})",
-    )
-    parser.add_argument(
-        "--databases",
-        metavar="NAMES",
-        help="sqlite, postgresql or both, comma-separated (default: sqlite, and postgresql "
-        "when a server is given)",
-    )
-    return parser
 
 
 if __name__ == "__main__":

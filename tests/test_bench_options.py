@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bench.__main__ import chosen_databases
+from bench.options import chosen_databases
 from bench.stack import Databases, database_name
 from tools.postgres import libpq_url
 

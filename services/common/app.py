@@ -10,15 +10,12 @@ import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 
+from services.common.admission import AdmissionMiddleware, QueueDelay
 from services.common.clock import Clock
 from services.common.db import POOL_CAPACITY, SESSION_END_THREADS, create_engine, ping
 from services.common.errors import install_problem_handlers
 from services.common.keys.store import KeyStore
-from services.common.limits import (
-    BodySizeLimitMiddleware,
-    ConcurrencyLimitMiddleware,
-    SecurityHeadersMiddleware,
-)
+from services.common.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from services.common.observability import (
     ReadinessCheck,
     RequestIdMiddleware,
@@ -91,6 +88,8 @@ def create_service_app(
     if problems:
         raise UnfitForProduction(problems)
 
+    queue_delay = QueueDelay()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
@@ -104,7 +103,8 @@ def create_service_app(
         try:
             if on_startup is not None:
                 on_startup(app)
-            yield
+            async with queue_delay.running():
+                yield
         finally:
             if on_shutdown is not None:
                 on_shutdown(app)
@@ -124,6 +124,7 @@ def create_service_app(
         redoc_url="/redoc" if settings.docs_open else None,
         openapi_url="/openapi.json" if settings.docs_open else None,
     )
+    app.state.queue_delay = queue_delay  # how far behind the event loop runs (admission)
     # Counters in memory, one set per process: see docs/problems.md, "Rate limits".
     app.state.rate_limiter = RateLimiter(
         per_key=settings.rate_limit_per_key, failed_auth=settings.rate_limit_failed_auth
@@ -145,7 +146,12 @@ def create_service_app(
             expose_headers=["ETag", "Location", "X-Request-ID"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_concurrent_requests)
+    app.add_middleware(
+        AdmissionMiddleware,
+        max_in_flight=settings.max_concurrent_requests,
+        max_queue_delay=settings.max_queue_delay_ms / 1000,
+        queue_delay=queue_delay,
+    )
     # Added last so it runs first: even a 413 carries a request id and an access log line.
     app.add_middleware(RequestIdMiddleware)
     _declare_unreadable_bodies(app)

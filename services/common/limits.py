@@ -1,4 +1,5 @@
-"""Request limits and response headers applied before any route: body size, security headers.
+"""Request limits and response headers applied before any route: body size, security headers
+(admission under load: `services.common.admission`).
 
 Starlette's own RequestBodyLimitMiddleware (FastAPI's `max_body_size`) answers a declared
 oversized body with a plain-text 413 that no exception handler can reshape; this one answers
@@ -10,13 +11,7 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.errors import (
-    PROBLEM_MEDIA_TYPE,
-    DomainError,
-    PayloadTooLarge,
-    ServiceUnavailable,
-    problem_type,
-)
+from services.common.errors import PROBLEM_MEDIA_TYPE, DomainError, PayloadTooLarge, problem_type
 
 
 class BodySizeLimitMiddleware:
@@ -59,39 +54,7 @@ class BodySizeLimitMiddleware:
 
     async def _reject(self, scope: Scope, send: Send) -> None:
         detail = f"The request body exceeds the limit of {self.max_bytes} bytes."
-        await _send_problem(send, scope, PayloadTooLarge, detail, [(b"connection", b"close")])
-
-
-# Liveness must answer under any load, or an orchestrator restarts a merely busy service.
-UNLIMITED_PATHS = frozenset({"/healthz", "/metrics"})
-
-
-class ConcurrencyLimitMiddleware:
-    """Answer 503 at once, with Retry-After, when `max_in_flight` requests are already running.
-
-    Past that point more work in flight only makes every answer slower, until clients time out
-    and retry and the service never catches up; refusing quickly keeps the accepted ones fast.
-    uvicorn's own `limit_concurrency` answers in plain text; this one in problem+json.
-    """
-
-    def __init__(self, app: ASGIApp, *, max_in_flight: int) -> None:
-        self.app = app
-        self.max_in_flight = max_in_flight
-        self.in_flight = 0  # one event loop per process: no lock needed
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
-            await self.app(scope, receive, send)
-            return
-        if self.in_flight >= self.max_in_flight:
-            detail = "The service is at capacity right now; try again in a moment."
-            await _send_problem(send, scope, ServiceUnavailable, detail, [(b"retry-after", b"1")])
-            return
-        self.in_flight += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.in_flight -= 1
+        await send_problem(send, scope, PayloadTooLarge, detail, [(b"connection", b"close")])
 
 
 SECURITY_HEADERS = (
@@ -124,7 +87,7 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-async def _send_problem(
+async def send_problem(
     send: Send,
     scope: Scope,
     error: type[DomainError],

@@ -64,8 +64,11 @@ class ServiceSettings(BaseSettings):
     # and proxies in front (nginx keeps upstream connections 60 s): when the server closes first,
     # a request sent on the closing connection is reset, and the client sees an error.
     keep_alive_seconds: int = Field(default=75, ge=1, le=3600)
-    # Requests in progress at once; more get an immediate 503 (health and metrics excepted).
+    # Reads in progress at once, and writes; more of a kind get an immediate 503 (health and
+    # metrics excepted). And how late the event loop may run ready work, for a while, before
+    # reads are refused too (`services.common.admission`).
     max_concurrent_requests: int = Field(default=100, ge=1)
+    max_queue_delay_ms: int = Field(default=200, ge=1, le=60_000)
     # /docs, /redoc and /openapi.json: on by default, off in production unless asked for.
     docs_enabled: bool | None = None
     # Browser origins allowed to call the API (CORS); none unless listed.

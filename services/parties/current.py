@@ -21,10 +21,11 @@ from starlette.concurrency import run_in_threadpool
 
 from services.common.clock import Clock
 from services.common.etag import etag_of, serialize
+from services.common.types import as_utc
 from services.parties import snapshot
 from services.parties.deadlines import Deadline
 from services.parties.models import Commitment, audit_log
-from services.parties.snapshot import Snapshot
+from services.parties.snapshot import Snapshot, start_of
 from services.parties.views import Rules, deadlines_of, groups_for
 
 MEMO_LIMIT = 4096
@@ -77,6 +78,9 @@ class CurrentView:
         self._dirty = True
         self._checking = False
         self._lock = threading.Lock()
+        # Moves on when a change dated before today is found: replays of past days made
+        # before it may no longer be what the records show (`replays`).
+        self.history_epoch = 0
 
     def invalidate(self) -> None:
         """A write happened here: check the database on every read until it shows."""
@@ -127,6 +131,8 @@ class CurrentView:
             with Session(self._engine) as session:
                 version = session.execute(select(func.max(audit_log.c.id))).scalar() or 0
                 derived = self._derived
+                if derived is not None and derived.version != version:
+                    self._notice_backdated(session, derived.version, today)
                 if derived is None or derived.snapshot.day != today:
                     derived = self._build(session, version, today)
                 elif derived.version != version:
@@ -136,6 +142,13 @@ class CurrentView:
             self._dirty = False
             self._checked_at = time.monotonic()
             return derived
+
+    def _notice_backdated(self, session: Session, since: int, today: date) -> None:
+        earliest = session.execute(
+            select(func.min(audit_log.c.occurred_at)).where(audit_log.c.id > since)
+        ).scalar()
+        if earliest is not None and as_utc(earliest) < start_of(today):
+            self.history_epoch += 1
 
     def _catch_up(self, session: Session, derived: Derived, version: int, today: date) -> Derived:
         """Only commitments changed since the view was built: reread those; else rebuild."""

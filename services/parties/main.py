@@ -9,6 +9,7 @@ from services.common.app import create_service_app
 from services.parties.catalogue import ActionCatalogue
 from services.parties.clients import ActionsClient
 from services.parties.current import CurrentView
+from services.parties.replays import Replays
 from services.parties.routes import router
 from services.parties.settings import PartiesSettings
 from services.parties.views import Rules
@@ -40,6 +41,11 @@ def _start(app: FastAPI) -> None:
     app.state.catalogue.start()
     app.state.current = CurrentView(
         engine=app.state.engine, rules=app.state.rules, clock=app.state.clock
+    )
+    app.state.replays = Replays(
+        max_running=settings.max_replays,
+        max_waiting=settings.max_waiting_replays,
+        max_bytes=settings.replay_cache_mb * 1024 * 1024,
     )
 
 

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
@@ -25,9 +24,10 @@ from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
 from services.common.types import IsoDate
 from services.parties import repository, service
-from services.parties.current import Derived
+from services.parties.current import CurrentView, Derived
 from services.parties.deadlines import DeadlineKind, DeadlineStatus
 from services.parties.models import State, idempotency_keys
+from services.parties.replays import Replays
 from services.parties.schemas import (
     ActionProgress,
     ActionProgressCounts,
@@ -124,21 +124,30 @@ async def answer(
     *,
     replayed_with_session: Callable[[Session, Snapshot], object] | None = None,
 ) -> Response:
-    """Answer a read from the in-memory current view, or by replaying the records to `as_of`."""
+    """Answer a read from the in-memory current view, or by replaying the records to `as_of`.
+
+    A replay of a day before today never changes: it is cached under its key (`replays`).
+    """
+    view: CurrentView = request.app.state.current
     if as_of is None:
-        derived = await request.app.state.current.get()
+        derived = await view.get()
         body, etag = await derived.document(key, lambda: current(derived))
         return serialized_with_etag(request, body, etag)
+    service.check_as_of(ctx, as_of)
+    await view.get()  # keeps the history's epoch up to date (from memory, mostly)
 
     def replay() -> object:
         with Session(request.app.state.engine) as session:
-            view = service.view(session, ctx, as_of)
+            snapshot_ = service.view(session, ctx, as_of)
             if replayed_with_session is not None:
-                return replayed_with_session(session, view)
+                return replayed_with_session(session, snapshot_)
             assert replayed is not None
-            return replayed(view)
+            return replayed(snapshot_)
 
-    return json_with_etag(request, await run_in_threadpool(replay))
+    past = (key, as_of, view.history_epoch) if as_of < ctx.today else None
+    replays: Replays = request.app.state.replays
+    body, etag = await replays.document(past, replay)
+    return serialized_with_etag(request, body, etag)
 
 
 # ---------------------------------------------------------------- states
@@ -715,12 +724,20 @@ async def read_summary(request: Request, ctx: ContextDep, as_of: AsOf = None) ->
     responses=READ,
     tags=["commitments"],
 )
-def read_action_progress(
-    session: SessionDep, ctx: ContextDep, action: ActionNumber, as_of: AsOf = None
-) -> ActionProgress:
+async def read_action_progress(
+    request: Request, ctx: ContextDep, action: ActionNumber, as_of: AsOf = None
+) -> Response:
     """For one action: the parties it binds, how many commitments are in each status, and who."""
-    view = service.view(session, ctx, as_of)
-    return service.action_progress(session, view, ctx, action, as_of)
+
+    def current(derived: Derived) -> ActionProgress:
+        stored = {iso3: c for (iso3, number), c in derived.commitments.items() if number == action}
+        return service.progress_of_action(derived.snapshot, ctx, action, stored)
+
+    def replayed(session: Session, view: Snapshot) -> ActionProgress:
+        return service.action_progress(session, view, ctx, action, as_of)
+
+    key = ("action-progress", action, ctx.catalogue.generation)
+    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
 
 
 @router.get(

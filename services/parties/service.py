@@ -64,16 +64,21 @@ class Context:
     catalogue: ActionCatalogue
 
 
-def view(session: Session, context: Context, as_of: date | None) -> Snapshot:
-    """Return the records now, or replayed to the end of `as_of`."""
-    if as_of is None:
-        return snapshot.current(session, today=context.today)
+def check_as_of(context: Context, as_of: date) -> None:
+    """Refuse (422) a day the records cannot be replayed to."""
     if as_of < context.rules.records_begin:
         raise Unprocessable(
             f"as_of ({as_of}) is before the records begin ({context.rules.records_begin})."
         )
     if as_of > context.today:
         raise Unprocessable(f"as_of ({as_of}) is after today ({context.today}).")
+
+
+def view(session: Session, context: Context, as_of: date | None) -> Snapshot:
+    """Return the records now, or replayed to the end of `as_of`."""
+    if as_of is None:
+        return snapshot.current(session, today=context.today)
+    check_as_of(context, as_of)
     return snapshot.as_of(session, day=as_of)
 
 
@@ -414,8 +419,6 @@ def action_progress(
     session: Session, view_: Snapshot, context: Context, number: int, as_of: date | None
 ) -> ActionProgress:
     """For one action: the parties it binds and how far each has got."""
-    action = context.catalogue.action(number)
-    bound = [s for s in view_.parties() if action.applies_to in groups_for(view_, s, context.rules)]
     if as_of is None:
         stored: dict[str, Any] = repository.commitments_for_action(session, action_number=number)
     else:
@@ -423,6 +426,15 @@ def action_progress(
             session, as_of=as_of, where=[CommitmentVersion.action_number == number]
         )
         stored = {row.iso3: row for row in versions}
+    return progress_of_action(view_, context, number, stored)
+
+
+def progress_of_action(
+    view_: Snapshot, context: Context, number: int, stored: dict[str, Any]
+) -> ActionProgress:
+    """One action's progress, from its commitments by party (the latest version of each)."""
+    action = context.catalogue.action(number)
+    bound = [s for s in view_.parties() if action.applies_to in groups_for(view_, s, context.rules)]
     parties = [_progress_party(state, stored.get(state.iso3)) for state in bound]
     counts = Counter(p.status.value for p in parties)
     return ActionProgress(

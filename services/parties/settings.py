@@ -23,3 +23,8 @@ class PartiesSettings(ServiceSettings):
     # The day the records begin (the seed's snapshot of early 2010): nothing earlier is known,
     # and `as_of` summaries cannot go further back.
     records_begin: date = date(2010, 1, 1)
+    # Replays of the records to a past day (`as_of`): how many are computed at once, how many
+    # more may wait for them (beyond that: 503 at once), and how much memory their cache keeps.
+    max_replays: int = Field(default=2, ge=1, le=64)
+    max_waiting_replays: int = Field(default=8, ge=0, le=1000)
+    replay_cache_mb: int = Field(default=32, ge=0, le=4096)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Annotated
 
 import httpx
@@ -205,6 +207,16 @@ def delete_all(session: SessionDep, principal: AdminPrincipal) -> None:
 @router.get("/today")
 def today(request: Request) -> dict[str, str]:
     return {"today": request.app.state.clock.today().isoformat()}
+
+
+@router.post("/stall")
+async def stall(seconds: float = 0.2, times: int = 1) -> dict[str, float]:
+    """Hold the event loop (on purpose: what a standing queue does to it), `times` times over,
+    letting it run what is ready in between."""
+    for _ in range(times):
+        time.sleep(seconds)
+        await asyncio.sleep(0)
+    return {"stalled": seconds * times}
 
 
 @router.get("/boom")
