@@ -172,9 +172,8 @@ def measure_writes(bench: Bench, stack: Stack) -> None:
         ).json()["items"]
         for s in states["items"]
     }
-    script = writes.script(
-        stack.workdir / "put.lua", key=key, pairs=writes.bound_pairs(lists), threads=2
-    )
+    etags = writes.current_etags(parties, writes.bound_pairs(lists))
+    script = writes.script(stack.workdir / "put.lua", key=key, etags=etags, threads=2)
     before = writes.versions_written(stack.database_url("parties"))
     result = bench.throughput(
         "PUT /parties/{iso3}/commitments/{n}", parties, 0.3, script=str(script)

@@ -50,11 +50,21 @@ def serialized_with_etag(request: Request, body: bytes, etag: str) -> Response:
 
 
 def require_if_match(request: Request, current_etag: str) -> None:
-    """Refuse an update without `If-Match` (428) or with a stale one (412)."""
+    """Refuse an update without a specific `If-Match` (428) or with a stale one (412).
+
+    `If-Match: *` means "whatever is there now", which would let every concurrent writer win
+    and lose all but the last one's change: an update must name the version it was made from.
+    """
     header = request.headers.get("if-match")
     if header is None:
         raise PreconditionRequired(
             "This update needs an If-Match header carrying the ETag you last read.",
+            extra={"current_etag": current_etag},
+        )
+    if "*" in _candidates(header):
+        raise PreconditionRequired(
+            "If-Match: * would overwrite whatever is there now, including a change you have "
+            "not seen; send the ETag you last read instead.",
             extra={"current_etag": current_etag},
         )
     if not _matches(header, current_etag, weak_ok=False):
@@ -64,10 +74,14 @@ def require_if_match(request: Request, current_etag: str) -> None:
         )
 
 
+def _candidates(header: str) -> list[str]:
+    return [part.strip() for part in header.split(",")]
+
+
 def _matches(header: str | None, tag: str, *, weak_ok: bool = True) -> bool:
     if not header:
         return False
-    candidates = [part.strip() for part in header.split(",")]
+    candidates = _candidates(header)
     if "*" in candidates:
         return True
     if weak_ok:

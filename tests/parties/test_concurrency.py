@@ -47,6 +47,36 @@ def test_concurrent_writers_lose_no_update(writable: PartiesApi) -> None:
     assert len(accepted) + len(refused) == 60
 
 
+def test_if_match_star_is_refused_so_concurrent_writers_cannot_all_win(
+    writable: PartiesApi,
+) -> None:
+    """`If-Match: *` matches whatever is there: twenty writers sending it would all overwrite
+    each other. Each is refused (428) and says why; nothing is written."""
+    path = "/parties/NIC/commitments/2"
+    answers: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def writer(worker: int) -> None:
+        response = writable.client.put(
+            path,
+            json={"status": "completed", "narrative": f"writer {worker}"},
+            headers={**writable.nicaragua, "If-Match": "*"},
+        )
+        with lock:
+            answers.append((response.status_code, response.json()["detail"]))
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {status for status, _ in answers} == {428}
+    assert all("If-Match: *" in detail for _, detail in answers)
+    assert len(answers) == 20
+    assert writable.client.get(path).json()["version"] == 0
+    assert writable.client.get(f"{path}/history").json() == []
+
+
 def test_history_is_complete_after_mixed_writes_and_rejections(writable: PartiesApi) -> None:
     path = "/parties/NIC/commitments/23"
     etag = writable.client.get(path).headers["etag"]
@@ -88,7 +118,7 @@ def test_writers_without_a_valid_key_are_refused_while_the_write_turn_is_taken(
 
     def write_as(caller: str) -> None:
         body = {"status": "in_progress", "narrative": caller}
-        headers = {**callers[caller], "If-Match": "*"}
+        headers = {**callers[caller], "If-Match": '"any"'}
         answers[caller] = writable.client.put(path, json=body, headers=headers).status_code
 
     app = writable.client.app
