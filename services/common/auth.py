@@ -55,20 +55,23 @@ def _bearer_token(request: Request) -> str | None:
 async def optional_principal(request: Request) -> Principal | None:
     """Return the caller's principal; anonymous callers get None, a bad key gets 401.
 
-    Every request with a key counts against that key's rate limit; a client that keeps sending
-    bad keys is refused (429) before its keys are even looked up. Only the lookup goes to a
-    thread: an anonymous request costs the event loop nothing more.
+    Every request with a valid key counts against that key's rate limit. Only failed attempts
+    count against the client address's failed-key limit, and only they are refused by it (429
+    once it is used up): a state whose colleague mistyped a key behind the same address is never
+    locked out with its valid one. Only the lookup goes to a thread: an anonymous request costs
+    the event loop nothing more.
     """
     token = _bearer_token(request)
     if token is None:
         return None
     limiter: RateLimiter = request.app.state.rate_limiter
-    client = request.client.host if request.client else "unknown"
-    limiter.ensure_open(limiter.failed_auth, "failed-auth", client)
     authenticator: Authenticator = request.app.state.authenticator
     principal = await anyio.to_thread.run_sync(authenticator.authenticate, token)
     if principal is None:
-        limiter.record(limiter.failed_auth, "failed-auth", client)
+        # The client address is the socket's peer, or X-Forwarded-For's when the peer is one
+        # of FORWARDED_ALLOW_IPS (uvicorn rewrites it before any route sees it).
+        client = request.client.host if request.client else "unknown"
+        limiter.charge(limiter.failed_auth, "failed-auth", client)
         raise Unauthorized("The API key is unknown or revoked.")
     limiter.charge(limiter.per_key, "key", principal.key_id)
     return principal

@@ -24,7 +24,8 @@ class RateLimiter:
     """Count requests per identity in a moving window; refuse with 429 once the window is full.
 
     `per_key` limits every request made with one API key; `failed_auth` limits the requests with
-    an unknown or revoked key from one client address, far lower, so guessing keys is slow.
+    an unknown or revoked key from one client address, far lower, so guessing keys is slow. A
+    limit of N admits exactly N requests in its window; the next is refused.
     """
 
     per_key: str
@@ -37,16 +38,6 @@ class RateLimiter:
         """Count one request against `limit` (e.g. "600/minute"); 429 if it is exhausted."""
         item = _parsed(limit)
         if not self._limiter.hit(item, *identity):
-            raise self._refusal(item, identity)
-
-    def record(self, limit: str, *identity: str) -> None:
-        """Count one request against `limit` without refusing it (the refusal comes next time)."""
-        self._limiter.hit(_parsed(limit), *identity)
-
-    def ensure_open(self, limit: str, *identity: str) -> None:
-        """429 if `limit` is already exhausted for `identity`, without counting this request."""
-        item = _parsed(limit)
-        if not self._limiter.test(item, *identity):
             raise self._refusal(item, identity)
 
     def _refusal(self, item: RateLimitItem, identity: tuple[str, ...]) -> TooManyRequests:
