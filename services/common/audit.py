@@ -121,6 +121,29 @@ def append_only_statements(dialect: str, table: str = "audit_log") -> list[str]:
     ]
 
 
+def no_replace_statements(dialect: str, table: str = "audit_log") -> list[str]:
+    """DDL that makes SQLite refuse an INSERT reusing an existing id of `table`.
+
+    `INSERT OR REPLACE` deletes the row it conflicts with, and SQLite fires no DELETE trigger
+    for that unless `recursive_triggers` is on in the connection that asks; a BEFORE INSERT
+    trigger holds whoever connects. PostgreSQL has no REPLACE, and its `ON CONFLICT DO UPDATE`
+    is refused by the UPDATE trigger already.
+    """
+    if dialect != "sqlite":
+        return []
+    # The table name is the code's own constant, never input.
+    return [
+        f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "  # noqa: S608
+        f"WHEN EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id) "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+    ]
+
+
+def drop_no_replace_statements(dialect: str, table: str = "audit_log") -> list[str]:
+    """Undo `no_replace_statements`."""
+    return [f"DROP TRIGGER {table}_no_replace"] if dialect == "sqlite" else []
+
+
 def drop_append_only_statements(dialect: str, table: str = "audit_log") -> list[str]:
     """Undo `append_only_statements` (a migration's downgrade)."""
     if dialect == "sqlite":
