@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -25,6 +26,10 @@ BACKENDS = ["sqlite", "postgresql"]
 def pytest_configure(config: pytest.Config) -> None:
     # Retries in service clients must not sleep in tests.
     stamina.set_testing(True, attempts=2)
+    # `setup` in development keeps a webhook signing secret in a file: the suite's servers
+    # keep theirs in a folder of the run, never in the project's var/.
+    secrets_folder = Path(tempfile.mkdtemp(prefix="cm-test-secrets-"))
+    os.environ["REMINDERS_DEVELOPMENT_WEBHOOK_SECRET_FILE"] = str(secrets_folder / "webhook")
 
 
 def postgres_base_url() -> str | None:

@@ -22,6 +22,12 @@ from services.common.memory import limit_malloc_arenas
 from services.common.observability import configure_logging
 from services.common.privileges import RuntimeRoleError, grant_runtime_privileges
 from services.common.settings import ServiceSettings
+from services.common.startup import (
+    StartupError,
+    load_settings,
+    prepare_sqlite_folders,
+    run_guarded,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +52,7 @@ class ServiceCommands:
     """What a service plugs into the shared command line."""
 
     name: str
-    settings: Callable[[], ServiceSettings]
+    settings: type[ServiceSettings]
     migrations: Path
     seed: Callable[[ServiceSettings], None]
     create_app: Callable[[ServiceSettings], FastAPI]
@@ -55,7 +61,12 @@ class ServiceCommands:
 def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the steps it asks for."""
     args = parser(service.name).parse_args(argv)
-    settings = service.settings()
+    prefix = f"{service.name.upper()}_"
+    return run_guarded(f"python -m services.{service.name}", prefix, lambda: _main(service, args))
+
+
+def _main(service: ServiceCommands, args: argparse.Namespace) -> int:
+    settings = load_settings(service.settings)
     if args.port is not None:
         settings = settings.model_copy(update={"port": args.port})
     configure_logging(level=settings.log_level, json=settings.log_json, service=service.name)
@@ -66,13 +77,23 @@ def main(service: ServiceCommands, argv: Sequence[str] | None = None) -> int:
     if "serve" in STEPS[args.command] and (mismatch := serving_role_mismatch(settings)):
         logger.error("refusing to serve: %s", mismatch)
         return 2
+    prepare_sqlite_folders(settings)
     try:
         for step in STEPS[args.command]:
             _run_step(step, service, settings)
     except RuntimeRoleError as error:
         logger.error("cannot grant the runtime role its privileges: %s", error)
         return 2
+    except OperationalError as error:
+        raise StartupError(
+            f"a database does not answer ({_first_line(error)}): check "
+            f"{settings.variable('database_url')} and {settings.variable('keys_database_url')}"
+        ) from error
     return 0
+
+
+def _first_line(error: OperationalError) -> str:
+    return str(error.orig or error).strip().splitlines()[0]
 
 
 def _run_step(step: str, service: ServiceCommands, settings: ServiceSettings) -> None:
@@ -138,19 +159,22 @@ def grant_runtime_roles(settings: ServiceSettings) -> None:
             logger.info("granted", extra={"role": role})
 
 
-DATABASE_WAIT_SECONDS = 120.0
-
-
-def wait_for_databases(settings: ServiceSettings, timeout: float = DATABASE_WAIT_SECONDS) -> None:
+def wait_for_databases(settings: ServiceSettings, timeout: float | None = None) -> None:
     """Wait until the service's database and the key store answer (a container's prestart)."""
-    for url in (settings.database_url, settings.keys_database_url):
-        engine = create_engine(url)
+    timeout = settings.database_wait_seconds if timeout is None else timeout
+    for field in ("database_url", "keys_database_url"):
+        engine = create_engine(getattr(settings, field))
         try:
             for attempt in stamina.retry_context(
                 on=OperationalError, attempts=None, timeout=timeout, wait_initial=0.5, wait_max=5.0
             ):
                 with attempt:
                     ping(engine)
+        except OperationalError as error:
+            raise StartupError(
+                f"{settings.variable(field)}: the database did not answer within {timeout:g} s "
+                f"({_first_line(error)})"
+            ) from error
         finally:
             engine.dispose()
     logger.info("databases answer")
@@ -170,5 +194,11 @@ def parser(name: str) -> argparse.ArgumentParser:
         help="setup = migrate + seed + grant; prestart = wait for the databases + setup; "
         "serve = serve only; run (default) = prestart + serve",
     )
-    parser.add_argument("--port", type=int, help="port to listen on")
+    parser.add_argument("--port", type=_port, help="port to listen on (1-65535)")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)

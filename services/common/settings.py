@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal, Self
 from pydantic import AfterValidator, AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from services.common.ratelimit import valid_limit
 
@@ -19,6 +20,41 @@ KNOWN_DEFAULT_SECRETS = frozenset(
 )
 VAR_DIR = PROJECT_ROOT / "var"
 RateLimit = Annotated[str, AfterValidator(valid_limit)]
+DATABASE_DRIVERS = frozenset({"sqlite", "postgres", "postgresql", "postgresql+psycopg"})
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _database_url(url: str) -> str:
+    # The URL is never echoed: it may hold a password.
+    try:
+        driver = make_url(url).drivername
+    except ArgumentError:
+        raise ValueError("not a database URL (sqlite:///path or postgresql://…)") from None
+    if driver not in DATABASE_DRIVERS:
+        raise ValueError(
+            f"the scheme {driver}:// is not one this service speaks: "
+            "use sqlite:///path or postgresql://user:password@host/database"
+        )
+    return url
+
+
+def _service_url(url: str) -> str:
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme not in {"http", "https"} or not rest.strip("/"):
+        raise ValueError("must be an http:// or https:// URL, such as http://127.0.0.1:8001")
+    return url
+
+
+def _log_level(level: str) -> str:
+    if level.upper() not in LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+    return level.upper()
+
+
+DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
+ServiceUrl = Annotated[str, AfterValidator(_service_url)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+LogLevel = Annotated[str, AfterValidator(_log_level)]
 # An empty value (`ACTIONS_DATABASE_RUNTIME_ROLE=`) means no role, as if it were unset.
 RoleName = Annotated[str | None, AfterValidator(lambda name: name or None)]
 
@@ -34,9 +70,9 @@ class ServiceSettings(BaseSettings):
     # Errors never echo the input: it holds database URLs with their passwords.
     model_config = SettingsConfigDict(extra="ignore", env_file=None, hide_input_in_errors=True)
 
-    database_url: str = sqlite_url("service.db")
+    database_url: DatabaseUrl = sqlite_url("service.db")
     # API keys live in one store shared by all services so a state holds one key, not three.
-    keys_database_url: str = Field(
+    keys_database_url: DatabaseUrl = Field(
         default=sqlite_url("keys.db"),
         validation_alias=AliasChoices("KEYS_DATABASE_URL", "keys_database_url"),
     )
@@ -47,13 +83,15 @@ class ServiceSettings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("KEYS_DATABASE_RUNTIME_ROLE", "keys_database_runtime_role"),
     )
+    # How long `prestart` waits for the databases to answer (a container starting beside them).
+    database_wait_seconds: float = Field(default=120.0, gt=0, le=3600)
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: Port = 8000
     # One deployment, one environment: `ENVIRONMENT=production` for every process.
     environment: Literal["development", "test", "production"] = Field(
         default="development", validation_alias=AliasChoices("ENVIRONMENT", "environment")
     )
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     log_json: bool = True
     # One day for the whole system: `CLOCK_TODAY=2010-05-01` shows it as it was then.
     clock_today: date | None = Field(
@@ -113,7 +151,7 @@ class ServiceSettings(BaseSettings):
             return []
         databases = {"database_url": self.database_url, "keys_database_url": self.keys_database_url}
         problems = [
-            f"{name} must point at PostgreSQL with a password"
+            f"{self.variable(name)} must point at PostgreSQL with a password"
             for name, url in databases.items()
             if make_url(url).get_backend_name() != "postgresql" or not make_url(url).password
         ]
@@ -121,5 +159,14 @@ class ServiceSettings(BaseSettings):
             value = getattr(self, name)
             secret = value.get_secret_value() if isinstance(value, SecretStr) else value
             if not secret or str(secret).lower() in KNOWN_DEFAULT_SECRETS:
-                problems.append(f"{name} is missing or left at a default value")
+                problems.append(f"{self.variable(name)} is missing or left at a default value")
         return problems
+
+    @classmethod
+    def variable(cls, field: str) -> str:
+        """The environment variable that sets `field` (what an operator must be told to fix)."""
+        info = cls.model_fields.get(field)
+        alias = info.validation_alias if info is not None else None
+        if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+            return alias.choices[0]
+        return (str(cls.model_config.get("env_prefix", "")) + field).upper()

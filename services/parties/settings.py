@@ -5,16 +5,16 @@ from datetime import date
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import ServiceSettings, sqlite_url
+from services.common.settings import DatabaseUrl, Port, ServiceSettings, ServiceUrl, sqlite_url
 
 
 class PartiesSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PARTIES_", extra="ignore")
 
-    database_url: str = sqlite_url("parties.db")
-    port: int = 8002
+    database_url: DatabaseUrl = sqlite_url("parties.db")
+    port: Port = 8002
     # The actions service, whose catalogue says which actions bind which parties.
-    actions_url: str = "http://127.0.0.1:8001"
+    actions_url: ServiceUrl = "http://127.0.0.1:8001"
     actions_timeout_seconds: float = 3.0
     # How often the catalogue is fetched again (in the background; requests never wait for it).
     catalogue_ttl_seconds: int = Field(default=300, ge=1)

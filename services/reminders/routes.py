@@ -74,6 +74,7 @@ def context(request: Request) -> Context:
         send_hour=settings.send_hour_utc,
         production=settings.environment == "production",
         states=request.app.state.states,
+        signs_webhooks=settings.webhook_secret is not None,
     )
 
 

@@ -34,6 +34,7 @@ from services.common.clock import Clock
 from services.common.db import create_engine, write_session, writer
 from services.common.memory import limit_malloc_arenas
 from services.common.observability import configure_logging
+from services.common.startup import load_settings, run_guarded
 from services.reminders import attempts, delivery, lease, planning, sync
 from services.reminders.attempts import RetryPolicy
 from services.reminders.channels import Channel, channels_for
@@ -275,7 +276,12 @@ def main(command: str, argv: Sequence[str]) -> int:
         description="scheduler: sync deadlines, plan and deliver reminders until SIGTERM or "
         "SIGINT. scheduler-health: exit 0 when a scheduler holds a fresh lease.",
     ).parse_args(argv)
-    settings = RemindersSettings()
+    program = f"python -m services.reminders {command}"
+    return run_guarded(program, "REMINDERS_", lambda: _main(command))
+
+
+def _main(command: str) -> int:
+    settings = load_settings(RemindersSettings)
     configure_logging(
         level=settings.log_level, json=settings.log_json, service="reminders-scheduler"
     )

@@ -7,7 +7,7 @@ moves deadlines, so a later seed must not put the old values back.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlalchemy import Engine
@@ -19,6 +19,8 @@ from services.common.seeding import sync_record
 from services.common.settings import ServiceSettings
 from services.reminders.models import JOBSTORE_TABLE, Event, Rule, audit_log
 from services.reminders.schemas import Audience, EventKind
+from services.reminders.settings import RemindersSettings
+from services.reminders.signing import keep_development_webhook_secret
 
 SEED_SOURCE = 'seed: "8. Important dates | 2010"'
 SEED_ACTOR = "system"
@@ -112,7 +114,9 @@ DEFAULT_RULES: dict[EventKind, tuple[list[int], list[int], Audience]] = {
 
 
 def seed(settings: ServiceSettings) -> None:
-    """Seed the reminders database; a second run changes nothing."""
+    """Seed the reminders database, and the development webhook secret; a second run changes
+    nothing."""
+    keep_development_webhook_secret(cast(RemindersSettings, settings))
     engine = create_engine(settings.database_url)
     try:
         with Session(writer(engine)) as session:

@@ -92,6 +92,7 @@ class Context:
     send_hour: int
     production: bool
     states: StateDirectory
+    signs_webhooks: bool
 
 
 def _replan(session: Session, ctx: Context, scope: Scope, actor: Actor) -> PlanOutcome:
@@ -192,6 +193,13 @@ def replace_rule(
 
 
 def _check_webhook(body: RecipientInput, ctx: Context) -> None:
+    if body.webhook_url and not ctx.signs_webhooks:
+        # Accepted, it would never receive a reminder: every attempt would fail unsigned.
+        raise _invalid(
+            "webhook_url",
+            "this deployment has no webhook signing secret (REMINDERS_WEBHOOK_SECRET), so it "
+            "cannot send webhooks; give an email address, or ask its operators to set one",
+        )
     if body.webhook_url and ctx.production and (reason := refusal(body.webhook_url)) is not None:
         raise _invalid("webhook_url", reason)
 

@@ -1,11 +1,21 @@
 """Settings of the reminders service and its scheduler (environment prefix `REMINDERS_`)."""
 
-from typing import ClassVar, Literal
+from pathlib import Path
+from typing import ClassVar, Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from services.common.settings import RateLimit, ServiceSettings, sqlite_url
+from services.common.settings import (
+    VAR_DIR,
+    DatabaseUrl,
+    Port,
+    RateLimit,
+    ServiceSettings,
+    ServiceUrl,
+    sqlite_url,
+)
+from services.reminders.signing import check_signing_secret
 
 
 class RemindersSettings(ServiceSettings):
@@ -15,10 +25,10 @@ class RemindersSettings(ServiceSettings):
     )
     secret_fields: ClassVar[tuple[str, ...]] = ("webhook_secret",)
 
-    database_url: str = sqlite_url("reminders.db")
-    port: int = 8003
+    database_url: DatabaseUrl = sqlite_url("reminders.db")
+    port: Port = 8003
     # The parties service, whose deadlines the sync job pulls and whose states validate ISO-3 codes.
-    parties_url: str = "http://127.0.0.1:8002"
+    parties_url: ServiceUrl = "http://127.0.0.1:8002"
     parties_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # How often the API fetches the parties service's list of states again (in the background).
     states_ttl_seconds: int = Field(default=3600, ge=1)
@@ -44,7 +54,10 @@ class RemindersSettings(ServiceSettings):
     smtp_sender: str = "Cartagena Monitor <reminders@cartagena-monitor.invalid>"
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     # Webhooks: the Standard Webhooks signing secret (`whsec_` + base64), and the wait per send.
+    # Outside production, without one, the secret `setup` keeps in this file is used, so that
+    # webhooks work under `make run`; production needs REMINDERS_WEBHOOK_SECRET itself.
     webhook_secret: SecretStr | None = None
+    development_webhook_secret_file: Path = VAR_DIR / "webhook-secret"
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # Retries: attempt n waits base * 2**(n-1) seconds, at most `retry_max_seconds`; after
     # `max_attempts` failed attempts a delivery is dead-lettered.
@@ -53,3 +66,22 @@ class RemindersSettings(ServiceSettings):
     delivery_concurrency: int = Field(default=4, ge=1, le=64)
     retry_base_seconds: int = Field(default=60, ge=1)
     retry_max_seconds: int = Field(default=6 * 3600, ge=1)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _signing_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_signing_secret(value.get_secret_value())
+        return value
+
+    @model_validator(mode="after")
+    def _development_secret(self) -> Self:
+        file = self.development_webhook_secret_file
+        if self.webhook_secret is None and self.environment != "production" and file.is_file():
+            secret = file.read_text().strip()
+            try:
+                check_signing_secret(secret)
+            except ValueError as exc:
+                raise ValueError(f"{file}: {exc}") from exc
+            self.webhook_secret = SecretStr(secret)
+        return self

@@ -32,15 +32,15 @@ def production(**values: object) -> ServiceSettings:
 def test_sqlite_is_refused_in_production() -> None:
     settings = ServiceSettings(environment="production")
     problems = settings.production_problems()
-    assert any(p.startswith("database_url") for p in problems)
-    assert any(p.startswith("keys_database_url") for p in problems)
+    assert any(p.startswith("DATABASE_URL") for p in problems)
+    assert any(p.startswith("KEYS_DATABASE_URL") for p in problems)
     with pytest.raises(UnfitForProduction):
         app_under_test.create_app(settings)
 
 
 def test_a_database_without_a_password_is_refused_in_production() -> None:
     settings = production(database_url="postgresql://postgres@db.internal:5432/actions")
-    assert [p for p in settings.production_problems() if p.startswith("database_url")]
+    assert [p for p in settings.production_problems() if p.startswith("DATABASE_URL")]
 
 
 @pytest.mark.parametrize("secret", ["", "change-me", "CHANGEME", "secret"])
@@ -52,7 +52,7 @@ def test_missing_or_default_secrets_are_refused(secret: str) -> None:
         signing_secret=SecretStr(secret),
     )
     assert settings.production_problems() == [
-        "signing_secret is missing or left at a default value"
+        "SIGNING_SECRET is missing or left at a default value"
     ]
 
 
