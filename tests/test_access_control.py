@@ -90,10 +90,15 @@ ROUTES = [
     ),
     _route("reminders", "DELETE", "/parties/{iso3}/contacts/{contact_id}", {ADMIN, OWN_STATE}),
     _route("reminders", "POST", "/parties/{iso3}/contacts/{contact_id}/restore", {ADMIN}),
+    _route(
+        "reminders", "POST", "/parties/{iso3}/contacts/{contact_id}/webhook-secret",
+        {ADMIN, OWN_STATE},
+    ),
     _route("reminders", "POST", "/committee-members", {ADMIN}, json=CONTACT),
     _route("reminders", "PUT", "/committee-members/{member_id}", {ADMIN}, json=CONTACT),
     _route("reminders", "DELETE", "/committee-members/{member_id}", {ADMIN}),
     _route("reminders", "POST", "/committee-members/{member_id}/restore", {ADMIN}),
+    _route("reminders", "POST", "/committee-members/{member_id}/webhook-secret", {ADMIN}),
     _route("reminders", "POST", "/reminders/plan", {ADMIN}),
     _route("reminders", "POST", "/deliveries/{delivery_id}/retry", {ADMIN}),
 ]  # fmt: skip

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, or_, select
 
 from services.common.audit import Actor
 from services.common.errors import Conflict
-from services.reminders import repository
+from services.reminders import repository, webhook_secrets
 from services.reminders.digest import Addressee, Digest, EventView, Item
 from services.reminders.lease import Fence
 from services.reminders.models import Delivery, DeliveryAttempt, Event, Recipient, Reminder
@@ -92,6 +92,7 @@ def begin_attempts(
     ).all()
     ids = [d.id for d in deliveries]
     recipients = _by_id(session, Recipient, {d.recipient_id for d in deliveries})
+    secrets = webhook_secrets.signing_secrets(session, list(recipients), now=now)
     rows = repository.reminders_by_delivery(session, delivery_ids=ids)
     events = _by_id(session, Event, {r.event_id for found in rows.values() for r in found})
     last = repository.last_attempts(session, delivery_ids=ids)
@@ -112,7 +113,8 @@ def begin_attempts(
             lease_token=fence.token if fence is not None else None,
         )
         session.add(attempt)
-        started.append((_digest(delivery, recipient, rows[delivery.id], events), attempt))
+        addressee = Addressee.of(recipient, secrets.get(recipient.id or 0, ()))
+        started.append((_digest(delivery, addressee, rows[delivery.id], events), attempt))
     session.flush()  # the attempts' ids
     return [Begun(digest, attempt.id or 0) for digest, attempt in started]
 
@@ -122,14 +124,14 @@ def _by_id(session: Session, model: type[Keyed], ids: Collection[int]) -> dict[i
 
 
 def _digest(
-    delivery: Delivery, recipient: Recipient, rows: Sequence[Reminder], events: Mapping[int, Event]
+    delivery: Delivery, recipient: Addressee, rows: Sequence[Reminder], events: Mapping[int, Event]
 ) -> Digest:
     return Digest(
         id=delivery.id,
         day=delivery.day,
         channel=delivery.channel,
         created_at=delivery.created_at,
-        recipient=Addressee.of(recipient),
+        recipient=recipient,
         items=tuple(Item(r.id or 0, r.offset_days, EventView.of(events[r.event_id])) for r in rows),
     )
 

@@ -200,8 +200,7 @@ class WebhookChannel:
         url = digest.recipient.webhook_url
         if url is None:
             raise DeliveryFailed("the recipient has no webhook URL any more")
-        if self._signer is None:
-            raise DeliveryFailed("no signing secret: set REMINDERS_WEBHOOK_SECRET")
+        signers = self._signers_for(digest)
         body = json.dumps(compose.payload(digest), ensure_ascii=False, separators=(",", ":"))
         sent_at = self._wall_clock()
         headers = {
@@ -209,9 +208,22 @@ class WebhookChannel:
             "user-agent": USER_AGENT,
             "webhook-id": digest.id,
             "webhook-timestamp": str(int(sent_at.timestamp())),
-            "webhook-signature": self._signer.sign(digest.id, sent_at, body),
+            # Standard Webhooks: several signatures, space-delimited; any one verifies.
+            "webhook-signature": " ".join(s.sign(digest.id, sent_at, body) for s in signers),
         }
         return url, body.encode(), headers
+
+    def _signers_for(self, digest: Digest) -> list[Webhook]:
+        """The recipient's own secrets (two while a rotation settles), else the deployment's."""
+        own = digest.recipient.webhook_secrets
+        if own:
+            return [Webhook(secret) for secret in own]
+        if self._signer is None:
+            raise DeliveryFailed(
+                "no signing secret: the recipient has none of its own (rotate it) and "
+                "REMINDERS_WEBHOOK_SECRET is not set"
+            )
+        return [self._signer]
 
     def send(self, digest: Digest) -> None:
         """POST the digest; anything but a 2xx answer within the deadline is a failure."""

@@ -51,9 +51,12 @@ class Addressee:
     email: str | None
     webhook_url: str | None
     language: str
+    # The recipient's own signing secrets, newest first; none for one made before recipients
+    # had their own (the deployment's secret signs for it).
+    webhook_secrets: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, recipient: Recipient) -> Addressee:
+    def of(cls, recipient: Recipient, webhook_secrets: tuple[str, ...] = ()) -> Addressee:
         """Copy what a message needs from a recipient row."""
         assert recipient.id is not None
         return cls(
@@ -64,6 +67,7 @@ class Addressee:
             email=recipient.email,
             webhook_url=recipient.webhook_url,
             language=recipient.language,
+            webhook_secrets=webhook_secrets,
         )
 
 

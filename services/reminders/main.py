@@ -15,6 +15,7 @@ from services.common.errors import ServiceUnavailable
 from services.reminders import repository
 from services.reminders.clients import parties_client
 from services.reminders.routes import router
+from services.reminders.secret_routes import router as secret_router
 from services.reminders.service import StateDirectory
 from services.reminders.settings import RemindersSettings
 
@@ -67,7 +68,7 @@ def create_app(
         title="Cartagena Monitor — reminders",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[router],
+        routers=[router, secret_router],
         on_startup=_start,
         on_shutdown=_stop,
         dependencies={"parties_sync": _last_sync_ok, "parties_states": _states_listed},

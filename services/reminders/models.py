@@ -1,7 +1,8 @@
 """Tables of the reminders service.
 
 `events` holds meetings and deadlines, `rules` the lead times per kind of event, `recipients`
-the state contact points and committee members. Planning writes one `outbox` row per event × lead
+the state contact points and committee members, `webhook_secrets` the secrets that sign what is
+sent to their webhooks. Planning writes one `outbox` row per event × lead
 time × recipient × channel; delivery groups a day's rows for one recipient and channel into a
 `deliveries` row (the digest, with the stable id receivers deduplicate on) and records every
 attempt in `delivery_attempts`. Each sync with the parties service is recorded in `sync_runs`;
@@ -123,6 +124,19 @@ class Recipient(RemindersTable, Versioned, table=True):
     def address(self, channel: str) -> str | None:
         """The recipient's address on a channel (its e-mail, its webhook URL), if it has one."""
         return {"email": self.email, "webhook": self.webhook_url}.get(channel)
+
+
+class WebhookSecret(RemindersTable, table=True):
+    """A recipient's webhook signing secret. Never changed: a rotation adds the next one, and
+    the one before stays valid for a while (`services.reminders.signing`)."""
+
+    __tablename__ = "webhook_secrets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipients.id", index=True)
+    secret: str = Field(max_length=100)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    created_by: str = Field(max_length=64)
 
 
 class Delivery(RemindersTable, table=True):

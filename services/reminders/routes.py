@@ -33,6 +33,7 @@ from services.reminders.schemas import (
     PlanOutcome,
     RecipientInput,
     RecipientPublic,
+    RecipientSaved,
     ReminderPublic,
     ReminderStatus,
     Role,
@@ -74,7 +75,6 @@ def context(request: Request) -> Context:
         send_hour=settings.send_hour_utc,
         production=settings.environment == "production",
         states=request.app.state.states,
-        signs_webhooks=settings.webhook_secret is not None,
     )
 
 
@@ -216,6 +216,11 @@ def _recipient_response(request: Request, recipient: Recipient) -> Response:
     return json_with_etag(request, body, etag=_recipient_etag(recipient))
 
 
+def _saved(saved: service.SavedRecipient) -> RecipientSaved:
+    public = RecipientPublic.model_validate(saved.recipient)
+    return RecipientSaved(**public.model_dump(), webhook_secret=saved.webhook_secret)
+
+
 def _recipients_page(
     session: SessionDep, page: PageDep, role: Role, iso3: str | None
 ) -> Page[RecipientPublic]:
@@ -247,7 +252,7 @@ def list_contacts(
 
 @router.post(
     "/parties/{iso3}/contacts",
-    response_model=RecipientPublic,
+    response_model=RecipientSaved,
     status_code=201,
     responses=WRITE,
     tags=["recipients"],
@@ -260,12 +265,12 @@ def create_contact(
     idempotency: IdempotencyDep,
     iso3: Iso3,
     body: RecipientInput,
-) -> RecipientPublic | Response:
+) -> RecipientSaved | Response:
     """Add a contact point of a state (its own key, or admin)."""
     ensure_may_write_state(principal, iso3)
 
-    def create() -> RecipientPublic:
-        contact = service.create_recipient(
+    def create() -> RecipientSaved:
+        saved = service.create_recipient(
             session,
             role=Role.STATE_CONTACT,
             iso3=ctx.states.check(iso3),
@@ -273,9 +278,10 @@ def create_contact(
             ctx=ctx,
             actor=principal.actor,
         )
+        contact = saved.recipient
         response.headers["Location"] = f"/parties/{contact.iso3}/contacts/{contact.id}"
         response.headers["ETag"] = _recipient_etag(contact)
-        return RecipientPublic.model_validate(contact)
+        return _saved(saved)
 
     return once(
         session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
@@ -298,7 +304,7 @@ def read_contact(
 
 @router.put(
     "/parties/{iso3}/contacts/{contact_id}",
-    response_model=RecipientPublic,
+    response_model=RecipientSaved,
     responses={**WRITE, **GONE},
     tags=["recipients"],
 )
@@ -311,14 +317,16 @@ def update_contact(
     iso3: Iso3,
     contact_id: Id,
     body: RecipientInput,
-) -> RecipientPublic:
+) -> RecipientSaved:
     """Change a contact point (its state's key, or admin; If-Match)."""
     ensure_may_write_state(principal, iso3)
     contact = _contact(session, iso3, contact_id)
     require_if_match(request, _recipient_etag(contact))
-    service.update_recipient(session, recipient=contact, body=body, ctx=ctx, actor=principal.actor)
+    saved = service.update_recipient(
+        session, recipient=contact, body=body, ctx=ctx, actor=principal.actor
+    )
     response.headers["ETag"] = _recipient_etag(contact)
-    return RecipientPublic.model_validate(contact)
+    return _saved(saved)
 
 
 @router.delete(
@@ -388,7 +396,7 @@ def list_committee_members(
 
 @router.post(
     "/committee-members",
-    response_model=RecipientPublic,
+    response_model=RecipientSaved,
     status_code=201,
     responses=WRITE,
     tags=["recipients"],
@@ -400,11 +408,11 @@ def create_committee_member(
     ctx: ContextDep,
     idempotency: IdempotencyDep,
     body: RecipientInput,
-) -> RecipientPublic | Response:
+) -> RecipientSaved | Response:
     """Add a committee member (admin key)."""
 
-    def create() -> RecipientPublic:
-        member = service.create_recipient(
+    def create() -> RecipientSaved:
+        saved = service.create_recipient(
             session,
             role=Role.COMMITTEE_MEMBER,
             iso3=None,
@@ -412,9 +420,10 @@ def create_committee_member(
             ctx=ctx,
             actor=principal.actor,
         )
+        member = saved.recipient
         response.headers["Location"] = f"/committee-members/{member.id}"
         response.headers["ETag"] = _recipient_etag(member)
-        return RecipientPublic.model_validate(member)
+        return _saved(saved)
 
     return once(
         session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
@@ -436,7 +445,7 @@ def read_committee_member(
 
 @router.put(
     "/committee-members/{member_id}",
-    response_model=RecipientPublic,
+    response_model=RecipientSaved,
     responses={**WRITE, **GONE},
     tags=["recipients"],
 )
@@ -448,13 +457,15 @@ def update_committee_member(
     ctx: ContextDep,
     member_id: Id,
     body: RecipientInput,
-) -> RecipientPublic:
+) -> RecipientSaved:
     """Change a committee member (admin key, If-Match)."""
     member = _member(session, member_id)
     require_if_match(request, _recipient_etag(member))
-    service.update_recipient(session, recipient=member, body=body, ctx=ctx, actor=principal.actor)
+    saved = service.update_recipient(
+        session, recipient=member, body=body, ctx=ctx, actor=principal.actor
+    )
     response.headers["ETag"] = _recipient_etag(member)
-    return RecipientPublic.model_validate(member)
+    return _saved(saved)
 
 
 @router.delete(

@@ -246,6 +246,27 @@ class RecipientPublic(Output):
     updated_at: UtcDateTime
 
 
+class RecipientSaved(RecipientPublic):
+    """A recipient as a create or update left it, with its webhook secret if that write made it."""
+
+    webhook_secret: str | None = Field(
+        description="The recipient's own webhook signing secret (Standard Webhooks, `whsec_…`), "
+        "present only in the answer that made it: when the recipient first gets a webhook URL. "
+        "It is never shown again; `POST …/webhook-secret` makes a new one."
+    )
+
+
+class WebhookSecretIssued(Output):
+    """A new webhook signing secret, shown this once."""
+
+    recipient_id: int
+    webhook_secret: str = Field(description="The new secret (`whsec_…`); never shown again")
+    previous_valid_until: UtcDateTime | None = Field(
+        description="Until then webhooks carry a signature with the previous secret too, so the "
+        "receiver can switch over; none if the recipient had no secret of its own before"
+    )
+
+
 # ---------------------------------------------------------------- reminders and deliveries
 
 

@@ -20,7 +20,7 @@ from services.common.audit import Actor
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, Unprocessable
 from services.common.remote import RemoteCopy
-from services.reminders import planning, repository
+from services.reminders import planning, repository, webhook_secrets
 from services.reminders.addresses import refusal
 from services.reminders.clients import PartiesClient
 from services.reminders.models import Event, Recipient, Rule
@@ -85,6 +85,23 @@ def _invalid(field: str, message: str) -> Unprocessable:
 
 
 @dataclass(frozen=True)
+class SavedRecipient:
+    """A recipient as written, and its webhook signing secret if this write made it."""
+
+    recipient: Recipient
+    webhook_secret: str | None
+
+
+@dataclass(frozen=True)
+class RotatedSecret:
+    """A new signing secret, and until when the one it replaced is still valid (if any)."""
+
+    recipient_id: int
+    webhook_secret: str
+    previous_valid_until: datetime | None
+
+
+@dataclass(frozen=True)
 class Context:
     """What an operation needs besides the session."""
 
@@ -92,7 +109,6 @@ class Context:
     send_hour: int
     production: bool
     states: StateDirectory
-    signs_webhooks: bool
 
 
 def _replan(session: Session, ctx: Context, scope: Scope, actor: Actor) -> PlanOutcome:
@@ -193,13 +209,6 @@ def replace_rule(
 
 
 def _check_webhook(body: RecipientInput, ctx: Context) -> None:
-    if body.webhook_url and not ctx.signs_webhooks:
-        # Accepted, it would never receive a reminder: every attempt would fail unsigned.
-        raise _invalid(
-            "webhook_url",
-            "this deployment has no webhook signing secret (REMINDERS_WEBHOOK_SECRET), so it "
-            "cannot send webhooks; give an email address, or ask its operators to set one",
-        )
     if body.webhook_url and ctx.production and (reason := refusal(body.webhook_url)) is not None:
         raise _invalid("webhook_url", reason)
 
@@ -221,8 +230,9 @@ def create_recipient(
     body: RecipientInput,
     ctx: Context,
     actor: Actor,
-) -> Recipient:
-    """Add a contact point or committee member and plan the reminders it should get."""
+) -> SavedRecipient:
+    """Add a contact point or committee member and plan the reminders it should get; one with
+    a webhook gets its signing secret."""
     _check_webhook(body, ctx)
     if iso3 is not None and repository.count_active(session, iso3=iso3) >= MAX_CONTACTS_PER_STATE:
         raise Conflict(
@@ -241,18 +251,36 @@ def create_recipient(
     repository.create(session, recipient, entity="recipient", actor=actor, at=ctx.now)
     assert recipient.id is not None
     _replan(session, ctx, Scope(recipient_ids=frozenset({recipient.id})), actor)
-    return recipient
+    secret = webhook_secrets.issue_if_missing(session, recipient, actor=actor, at=ctx.now)
+    return SavedRecipient(recipient, secret)
 
 
 def update_recipient(
     session: Session, *, recipient: Recipient, body: RecipientInput, ctx: Context, actor: Actor
-) -> Recipient:
-    """Change a recipient's addresses or language; a dropped channel's reminders are cancelled."""
+) -> SavedRecipient:
+    """Change a recipient's addresses or language; a dropped channel's reminders are cancelled,
+    and a first webhook brings its signing secret."""
     if not recipient.active:
         raise Conflict(f"Recipient {recipient.id} was deactivated; add a new one instead.")
     _check_webhook(body, ctx)
     _write_recipient(session, recipient, _recipient_values(body), ctx, actor, "update")
-    return recipient
+    secret = webhook_secrets.issue_if_missing(session, recipient, actor=actor, at=ctx.now)
+    return SavedRecipient(recipient, secret)
+
+
+def rotate_webhook_secret(
+    session: Session, *, recipient: Recipient, ctx: Context, actor: Actor
+) -> RotatedSecret:
+    """Give a recipient a new webhook signing secret; the previous one stays valid a while."""
+    if recipient.webhook_url is None:
+        raise Conflict(
+            f"Recipient {recipient.id} has no webhook URL, so nothing to sign; give it one "
+            "(its first secret comes in that answer)."
+        )
+    assert recipient.id is not None
+    secret = webhook_secrets.issue(session, recipient, actor=actor, at=ctx.now)
+    until = webhook_secrets.valid_until(session, recipient.id, replaced_at=ctx.now)
+    return RotatedSecret(recipient.id, secret, until)
 
 
 def deactivate_recipient(

@@ -1,6 +1,7 @@
 """The webhook signing secret: `setup` keeps one for development, so webhooks are signed and
-sent under `make run`; production needs its own; a malformed one is refused before anything
-starts; and a deployment that cannot sign refuses a webhook contact instead of accepting it."""
+sent under `make run` for recipients made before they had secrets of their own (see
+test_webhook_secrets.py); production needs its own; a malformed one is refused before anything
+starts."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from services.reminders.channels import channels_for
 from services.reminders.digest import Addressee, Digest
 from services.reminders.settings import RemindersSettings
 from services.reminders.signing import check_signing_secret
-from tests.reminders.conftest import PartiesApp, at, keys_for, open_api, prepare_database
+from tests.reminders.conftest import at
 from tests.reminders.receivers import webhook_receiver
 from tools.processes import python_module
 
@@ -120,32 +121,3 @@ def test_setup_outside_development_makes_no_secret(tmp_path: Path) -> None:
 def test_a_malformed_secret_is_refused(secret: str) -> None:
     with pytest.raises(ValueError, match="whsec_"):
         check_signing_secret(secret)
-
-
-def test_without_a_secret_a_webhook_contact_is_refused_and_says_why(
-    tmp_path: Path, parties: PartiesApp
-) -> None:
-    url = f"sqlite:///{tmp_path / 'reminders.db'}"
-    prepare_database(url)
-    with open_api(
-        url,
-        parties.transport(),
-        webhook_secret=None,
-        development_webhook_secret_file=tmp_path / "none",
-    ) as client:
-        api = keys_for(client, url)
-        contact = {"name": "Ministry", "language": "en"}
-        refused = client.post(
-            "/parties/UKR/contacts",
-            json={**contact, "webhook_url": "https://hooks.ukr.example/cm"},
-            headers=api.ukraine,
-        )
-        by_email = client.post(
-            "/parties/UKR/contacts",
-            json={**contact, "email": "desk@ukr.example"},
-            headers=api.ukraine,
-        )
-    assert refused.status_code == 422
-    assert refused.json()["errors"][0]["loc"] == ["body", "webhook_url"]
-    assert "REMINDERS_WEBHOOK_SECRET" in refused.json()["detail"]
-    assert by_email.status_code == 201
