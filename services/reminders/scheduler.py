@@ -188,7 +188,12 @@ def deliver_reminders_job() -> None:
 
 def renew_lease_job() -> None:
     """Keep the lease while long jobs run."""
-    runtime().holds_lease()
+    current = runtime()
+    if current.stop.is_set():
+        # Told to stop before the scheduler ran, so the signal could not shut it down.
+        current.scheduler.shutdown(wait=False)
+        return
+    current.holds_lease()
 
 
 def build_scheduler(current: Runtime, executor: Any) -> Any:
@@ -245,9 +250,12 @@ def run(settings: RemindersSettings) -> int:
     try:
         # A scheduler restarted after a crash waits out its predecessor's lease, then catches up.
         if current.wait_for_lease():
-            logger.info("scheduler started", extra={"holder": current.holder})
-            scheduler.start()
-            executor.shutdown(wait=True)  # the running jobs end after their current step
+            # A stop that came while the lease was being taken found no scheduler running to
+            # shut down: it is honoured here (or, past this check, by the next lease renewal).
+            if not current.stop.is_set():
+                logger.info("scheduler started", extra={"holder": current.holder})
+                scheduler.start()
+                executor.shutdown(wait=True)  # the running jobs end after their current step
             lease.release(current.engine, holder=current.holder, now=wall_clock())
     finally:
         current.engine.dispose()
