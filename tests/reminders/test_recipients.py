@@ -140,7 +140,9 @@ def test_another_states_key_can_neither_read_nor_change_contacts(
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
     assert row_counts(api.url) == before
-    assert _read(api, contact["id"], api.ukraine).json() == contact
+    # As created, less the webhook secret that only the creating answer carries.
+    created = {field: value for field, value in contact.items() if field != "webhook_secret"}
+    assert _read(api, contact["id"], api.ukraine).json() == created
 
 
 @pytest.mark.parametrize("request_", [_create, _update, _delete])
