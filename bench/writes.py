@@ -13,45 +13,100 @@ from services.common.db import create_engine
 from services.parties.models import CommitmentVersion
 
 LUA = """
--- Each thread takes every n-th commitment, so no two requests in flight touch the same row.
--- setup() runs in the main Lua state and gives each thread its `offset` as a global there: a
--- local of that name in this script would shadow it, and every thread would start at 0.
--- Every PUT names the ETag it was made from (`If-Match: *` is refused): each thread starts from
--- the ETags read before the run and keeps the one each accepted PUT answers with.
-local pairs = {pairs}
+-- Thread k of n takes the commitments k, k + n, k + 2n…, so no two threads ever touch the same
+-- row (each knows only the ETags it was answered). setup() runs in the main Lua state and gives
+-- each thread its `slot` as a global there: a local of that name in this script would shadow
+-- it, and every thread would be slot 0.
+-- Every PUT names the ETag it was made from (`If-Match: *` is refused): the threads start from
+-- the ETags read before the run and keep the one each accepted PUT answers with. The runs of
+-- wrk one after the other (the warm-up, then each measured run) go on where the last stopped,
+-- with the ETags it left, through a state file.
+local targets = {targets}
+-- `learned` (the ETags a thread was answered) and `counter` are globals so that done() can
+-- read them from each thread.
 local etags = {etags}
+learned = {{}}
+counter = 0
 local threads = {threads}
-local counter = 0
+local state_file = "{state_file}"
 local next_offset = 0
+local started = {{}}
+
+local function resume()
+  local file = io.open(state_file, "r")
+  if not file then return 0 end
+  local cursor = tonumber(file:read("*l")) or 0
+  for line in file:lines() do
+    local key, tag = string.match(line, "^(%S+) (.+)$")
+    if key then etags[key] = tag end
+  end
+  file:close()
+  return cursor
+end
+local cursor = resume()
+
+local per_thread = math.floor(#targets / threads)
+
 function setup(thread)
-  thread:set("offset", next_offset)
+  thread:set("slot", next_offset)
   next_offset = next_offset + 1
+  table.insert(started, thread)
 end
 function request()
-  local index = (offset + counter * threads) % #pairs + 1
+  local index = ((cursor + counter) % per_thread) * threads + slot + 1
   counter = counter + 1
-  local pair = pairs[index]
+  local target = targets[index]
+  local key = target[1] .. ":" .. target[2]
   local body = '{{"status": "in_progress", "narrative": "Benchmark update ' .. counter .. '"}}'
-  return wrk.format("PUT", "/parties/" .. pair[1] .. "/commitments/" .. pair[2], {{
+  return wrk.format("PUT", "/parties/" .. target[1] .. "/commitments/" .. target[2], {{
     ["Authorization"] = "Bearer {key}",
-    ["If-Match"] = etags[pair[1] .. ":" .. pair[2]],
+    ["If-Match"] = etags[key],
     ["Content-Type"] = "application/json",
   }}, body)
 end
+function learn(key, tag)
+  etags[key] = tag
+  learned[key] = tag
+end
 function response(status, headers, body)
+  if status == 412 then
+    -- Changed by a PUT still in flight when an earlier run ended: learn the current tag.
+    local key = string.match(body, '"instance":"/parties/(%u+)/commitments/')
+    local number = string.match(body, '"instance":"/parties/%u+/commitments/(%d+)"')
+    local tag = string.match(body, '"current_etag":"(.-[^\\\\])"')
+    if key and number and tag then learn(key .. ":" .. number, (string.gsub(tag, '\\\\"', '"'))) end
+    return
+  end
   if status ~= 200 then return end
   local iso3 = string.match(body, '"iso3":"(%u+)"')
   local number = string.match(body, '"action_number":(%d+)')
-  if iso3 and number then etags[iso3 .. ":" .. number] = headers["etag"] end
+  if iso3 and number then learn(iso3 .. ":" .. number, headers["etag"]) end
+end
+function done(summary, latency, requests)
+  local furthest = 0
+  for _, thread in ipairs(started) do
+    furthest = math.max(furthest, thread:get("counter"))
+    for key, tag in pairs(thread:get("learned")) do etags[key] = tag end
+  end
+  local file = io.open(state_file, "w")
+  file:write(cursor + furthest, "\\n")
+  for key, tag in pairs(etags) do file:write(key, " ", tag, "\\n") end
+  file:close()
 end
 """
 
 
 def script(path: Path, *, key: str, etags: dict[tuple[str, int], str], threads: int) -> Path:
     """Write the wrk script that PUTs each commitment of `etags` from the ETag it holds."""
-    pairs = "{" + ",".join(f'{{"{iso3}",{number}}}' for iso3, number in etags) + "}"
+    targets = "{" + ",".join(f'{{"{iso3}",{number}}}' for iso3, number in etags) + "}"
     tags = "{" + ",".join(f'["{iso3}:{n}"]={_lua_string(tag)}' for (iso3, n), tag in etags.items())
-    path.write_text(LUA.format(pairs=pairs, etags=tags + "}", threads=threads, key=key))
+    state_file = path.with_suffix(".state")
+    state_file.unlink(missing_ok=True)
+    path.write_text(
+        LUA.format(
+            targets=targets, etags=tags + "}", threads=threads, key=key, state_file=state_file
+        )
+    )
     return path
 
 
