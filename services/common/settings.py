@@ -6,7 +6,16 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, AliasChoices, Field, SecretStr, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    Field,
+    HttpUrl,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -22,6 +31,7 @@ VAR_DIR = PROJECT_ROOT / "var"
 RateLimit = Annotated[str, AfterValidator(valid_limit)]
 DATABASE_DRIVERS = frozenset({"sqlite", "postgres", "postgresql", "postgresql+psycopg"})
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_HTTP_URL = TypeAdapter(HttpUrl)
 
 
 def _database_url(url: str) -> str:
@@ -39,9 +49,13 @@ def _database_url(url: str) -> str:
 
 
 def _service_url(url: str) -> str:
-    scheme, separator, rest = url.partition("://")
-    if not separator or scheme not in {"http", "https"} or not rest.strip("/"):
-        raise ValueError("must be an http:// or https:// URL, such as http://127.0.0.1:8001")
+    # Checked as pydantic's HttpUrl, kept as written (HttpUrl would add a trailing slash).
+    try:
+        _HTTP_URL.validate_python(url)
+    except ValidationError:
+        raise ValueError(
+            "must be an http:// or https:// URL, such as http://127.0.0.1:8001"
+        ) from None
     return url
 
 

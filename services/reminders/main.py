@@ -14,6 +14,7 @@ from services.common.app import create_service_app
 from services.common.errors import ServiceUnavailable
 from services.reminders import repository
 from services.reminders.clients import parties_client
+from services.reminders.recipient_routes import router as recipient_router
 from services.reminders.routes import router
 from services.reminders.secret_routes import router as secret_router
 from services.reminders.service import StateDirectory
@@ -68,7 +69,7 @@ def create_app(
         title="Cartagena Monitor — reminders",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[router, secret_router],
+        routers=[router, recipient_router, secret_router],
         on_startup=_start,
         on_shutdown=_stop,
         dependencies={"parties_sync": _last_sync_ok, "parties_states": _states_listed},

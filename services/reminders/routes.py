@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import pycountry
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from services.common.auth import (
     AdminPrincipal,
-    CommitteePrincipal,
     CurrentPrincipal,
-    ensure_may_write_state,
 )
 from services.common.db import SessionDep
 from services.common.errors import NotFound, Unprocessable
@@ -21,6 +19,17 @@ from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
 from services.common.types import IsoDate
 from services.reminders import attempts, calendar, planning, repository, service
+from services.reminders.http import (
+    PRIVATE,
+    READ,
+    WRITE,
+    ContextDep,
+    Id,
+    Iso3,
+    Kind,
+    Responses,
+    StateFilter,
+)
 from services.reminders.models import Event, Recipient, Rule, idempotency_keys
 from services.reminders.schemas import (
     AttemptPublic,
@@ -31,55 +40,13 @@ from services.reminders.schemas import (
     EventKind,
     EventPublic,
     PlanOutcome,
-    RecipientInput,
-    RecipientPublic,
-    RecipientSaved,
     ReminderPublic,
     ReminderStatus,
-    Role,
     RuleInput,
     RulePublic,
 )
-from services.reminders.service import Context
 
 router = APIRouter()
-
-Responses = dict[int | str, dict[str, Any]]
-READ: Responses = {404: {"description": "No such event, rule or recipient (problem+json)"}}
-PRIVATE: Responses = {
-    **READ,
-    401: {"description": "No valid API key"},
-    403: {"description": "This key may not read this"},
-}
-WRITE: Responses = {
-    **PRIVATE,
-    403: {"description": "This key may not change this"},
-    409: {"description": "Conflicts with recorded data"},
-    412: {"description": "If-Match names a stale ETag"},
-    428: {"description": "If-Match is required"},
-}
-
-GONE: Responses = {410: {"description": "Deleted; an admin can restore it (problem+json)"}}
-
-Iso3 = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166 alpha-3 code, e.g. NIC")]
-Id = Annotated[int, Path(ge=1, le=2**62)]
-Kind = Annotated[str, Path(max_length=32, description="A kind of event, e.g. deadline")]
-StateFilter = Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$", description="ISO-3 code")]
-
-
-def context(request: Request) -> Context:
-    """What every write needs from the app: the time, the send hour, the state directory."""
-    settings = request.app.state.settings
-    return Context(
-        now=request.app.state.clock.now(),
-        send_hour=settings.send_hour_utc,
-        production=settings.environment == "production",
-        states=request.app.state.states,
-    )
-
-
-ContextDep = Annotated[Context, Depends(context)]
-
 
 # ---------------------------------------------------------------- events
 
@@ -202,309 +169,6 @@ def update_rule(
     service.replace_rule(session, rule=rule, body=body, ctx=ctx, actor=principal.actor)
     response.headers["ETag"] = _rule_etag(rule)
     return RulePublic.model_validate(rule)
-
-
-# ---------------------------------------------------------------- recipients
-
-
-def _recipient_etag(recipient: Recipient) -> str:
-    return version_etag("recipient", recipient.id or 0, recipient.version)
-
-
-def _recipient_response(request: Request, recipient: Recipient) -> Response:
-    body = RecipientPublic.model_validate(recipient)
-    return json_with_etag(request, body, etag=_recipient_etag(recipient))
-
-
-def _saved(saved: service.SavedRecipient) -> RecipientSaved:
-    public = RecipientPublic.model_validate(saved.recipient)
-    return RecipientSaved(**public.model_dump(), webhook_secret=saved.webhook_secret)
-
-
-def _recipients_page(
-    session: SessionDep, page: PageDep, role: Role, iso3: str | None
-) -> Page[RecipientPublic]:
-    rows, total = repository.list_recipients(
-        session, role=role.value, iso3=iso3, limit=page.limit, offset=page.offset
-    )
-    return Page.of([RecipientPublic.model_validate(r) for r in rows], total=total, params=page)
-
-
-def _contact(session: SessionDep, iso3: str, contact_id: int) -> Recipient:
-    return repository.get_recipient(
-        session, recipient_id=contact_id, role=Role.STATE_CONTACT, iso3=iso3.upper()
-    )
-
-
-@router.get(
-    "/parties/{iso3}/contacts",
-    response_model=Page[RecipientPublic],
-    responses=PRIVATE,
-    tags=["recipients"],
-)
-def list_contacts(
-    session: SessionDep, page: PageDep, principal: CurrentPrincipal, iso3: Iso3
-) -> Page[RecipientPublic]:
-    """List a state's contact points, deactivated ones last (its own key, committee or admin)."""
-    service.ensure_may_read_contacts(principal, iso3)
-    return _recipients_page(session, page, Role.STATE_CONTACT, iso3.upper())
-
-
-@router.post(
-    "/parties/{iso3}/contacts",
-    response_model=RecipientSaved,
-    status_code=201,
-    responses=WRITE,
-    tags=["recipients"],
-)
-def create_contact(
-    response: Response,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    ctx: ContextDep,
-    idempotency: IdempotencyDep,
-    iso3: Iso3,
-    body: RecipientInput,
-) -> RecipientSaved | Response:
-    """Add a contact point of a state (its own key, or admin)."""
-    ensure_may_write_state(principal, iso3)
-
-    def create() -> RecipientSaved:
-        saved = service.create_recipient(
-            session,
-            role=Role.STATE_CONTACT,
-            iso3=ctx.states.check(iso3),
-            body=body,
-            ctx=ctx,
-            actor=principal.actor,
-        )
-        contact = saved.recipient
-        response.headers["Location"] = f"/parties/{contact.iso3}/contacts/{contact.id}"
-        response.headers["ETag"] = _recipient_etag(contact)
-        return _saved(saved)
-
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
-
-
-@router.get(
-    "/parties/{iso3}/contacts/{contact_id}",
-    response_model=RecipientPublic,
-    responses={**PRIVATE, **GONE},
-    tags=["recipients"],
-)
-def read_contact(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, iso3: Iso3, contact_id: Id
-) -> Response:
-    """Read one contact point, with its ETag."""
-    service.ensure_may_read_contacts(principal, iso3)
-    return _recipient_response(request, _contact(session, iso3, contact_id))
-
-
-@router.put(
-    "/parties/{iso3}/contacts/{contact_id}",
-    response_model=RecipientSaved,
-    responses={**WRITE, **GONE},
-    tags=["recipients"],
-)
-def update_contact(
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    ctx: ContextDep,
-    iso3: Iso3,
-    contact_id: Id,
-    body: RecipientInput,
-) -> RecipientSaved:
-    """Change a contact point (its state's key, or admin; If-Match)."""
-    ensure_may_write_state(principal, iso3)
-    contact = _contact(session, iso3, contact_id)
-    require_if_match(request, _recipient_etag(contact))
-    saved = service.update_recipient(
-        session, recipient=contact, body=body, ctx=ctx, actor=principal.actor
-    )
-    response.headers["ETag"] = _recipient_etag(contact)
-    return _saved(saved)
-
-
-@router.delete(
-    "/parties/{iso3}/contacts/{contact_id}",
-    status_code=204,
-    responses={**WRITE, **GONE},
-    tags=["recipients"],
-)
-def delete_contact(
-    request: Request,
-    principal: CurrentPrincipal,
-    session: SessionDep,
-    ctx: ContextDep,
-    iso3: Iso3,
-    contact_id: Id,
-) -> Response:
-    """Delete a contact point (its state's key, or admin; If-Match): it leaves the lists and
-    gets no more reminders; the record and its history stay, and an admin can restore it."""
-    ensure_may_write_state(principal, iso3)
-    contact = _contact(session, iso3, contact_id)
-    require_if_match(request, _recipient_etag(contact))
-    service.deactivate_recipient(session, recipient=contact, ctx=ctx, actor=principal.actor)
-    return Response(status_code=204)
-
-
-@router.post(
-    "/parties/{iso3}/contacts/{contact_id}/restore",
-    response_model=RecipientPublic,
-    responses=WRITE,
-    tags=["recipients"],
-)
-def restore_contact(
-    response: Response,
-    principal: AdminPrincipal,
-    session: SessionDep,
-    ctx: ContextDep,
-    iso3: Iso3,
-    contact_id: Id,
-) -> RecipientPublic:
-    """Undo the deletion of a contact point (admin key); 409 if it is not deleted."""
-    contact = repository.get_recipient(
-        session, recipient_id=contact_id, role=Role.STATE_CONTACT, iso3=iso3.upper(), deleted=True
-    )
-    service.restore_recipient(session, recipient=contact, ctx=ctx, actor=principal.actor)
-    response.headers["ETag"] = _recipient_etag(contact)
-    return RecipientPublic.model_validate(contact)
-
-
-def _member(session: SessionDep, member_id: int) -> Recipient:
-    return repository.get_recipient(
-        session, recipient_id=member_id, role=Role.COMMITTEE_MEMBER, iso3=None
-    )
-
-
-@router.get(
-    "/committee-members",
-    response_model=Page[RecipientPublic],
-    responses=PRIVATE,
-    tags=["recipients"],
-)
-def list_committee_members(
-    session: SessionDep, page: PageDep, _principal: CommitteePrincipal
-) -> Page[RecipientPublic]:
-    """List the committee members who receive reminders (committee or admin key)."""
-    return _recipients_page(session, page, Role.COMMITTEE_MEMBER, None)
-
-
-@router.post(
-    "/committee-members",
-    response_model=RecipientSaved,
-    status_code=201,
-    responses=WRITE,
-    tags=["recipients"],
-)
-def create_committee_member(
-    response: Response,
-    principal: AdminPrincipal,
-    session: SessionDep,
-    ctx: ContextDep,
-    idempotency: IdempotencyDep,
-    body: RecipientInput,
-) -> RecipientSaved | Response:
-    """Add a committee member (admin key)."""
-
-    def create() -> RecipientSaved:
-        saved = service.create_recipient(
-            session,
-            role=Role.COMMITTEE_MEMBER,
-            iso3=None,
-            body=body,
-            ctx=ctx,
-            actor=principal.actor,
-        )
-        member = saved.recipient
-        response.headers["Location"] = f"/committee-members/{member.id}"
-        response.headers["ETag"] = _recipient_etag(member)
-        return _saved(saved)
-
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
-
-
-@router.get(
-    "/committee-members/{member_id}",
-    response_model=RecipientPublic,
-    responses={**PRIVATE, **GONE},
-    tags=["recipients"],
-)
-def read_committee_member(
-    request: Request, session: SessionDep, _principal: CommitteePrincipal, member_id: Id
-) -> Response:
-    """Read one committee member, with its ETag."""
-    return _recipient_response(request, _member(session, member_id))
-
-
-@router.put(
-    "/committee-members/{member_id}",
-    response_model=RecipientSaved,
-    responses={**WRITE, **GONE},
-    tags=["recipients"],
-)
-def update_committee_member(
-    request: Request,
-    response: Response,
-    principal: AdminPrincipal,
-    session: SessionDep,
-    ctx: ContextDep,
-    member_id: Id,
-    body: RecipientInput,
-) -> RecipientSaved:
-    """Change a committee member (admin key, If-Match)."""
-    member = _member(session, member_id)
-    require_if_match(request, _recipient_etag(member))
-    saved = service.update_recipient(
-        session, recipient=member, body=body, ctx=ctx, actor=principal.actor
-    )
-    response.headers["ETag"] = _recipient_etag(member)
-    return _saved(saved)
-
-
-@router.delete(
-    "/committee-members/{member_id}",
-    status_code=204,
-    responses={**WRITE, **GONE},
-    tags=["recipients"],
-)
-def delete_committee_member(
-    request: Request, principal: AdminPrincipal, session: SessionDep, ctx: ContextDep, member_id: Id
-) -> Response:
-    """Delete a committee member (admin key, If-Match); the history stays, and it can be
-    restored."""
-    member = _member(session, member_id)
-    require_if_match(request, _recipient_etag(member))
-    service.deactivate_recipient(session, recipient=member, ctx=ctx, actor=principal.actor)
-    return Response(status_code=204)
-
-
-@router.post(
-    "/committee-members/{member_id}/restore",
-    response_model=RecipientPublic,
-    responses=WRITE,
-    tags=["recipients"],
-)
-def restore_committee_member(
-    response: Response,
-    principal: AdminPrincipal,
-    session: SessionDep,
-    ctx: ContextDep,
-    member_id: Id,
-) -> RecipientPublic:
-    """Undo the deletion of a committee member (admin key); 409 if it is not deleted."""
-    member = repository.get_recipient(
-        session, recipient_id=member_id, role=Role.COMMITTEE_MEMBER, iso3=None, deleted=True
-    )
-    service.restore_recipient(session, recipient=member, ctx=ctx, actor=principal.actor)
-    response.headers["ETag"] = _recipient_etag(member)
-    return RecipientPublic.model_validate(member)
 
 
 # ---------------------------------------------------------------- reminders and deliveries

@@ -12,8 +12,8 @@ from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_wr
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyDep, once
 from services.reminders import repository, service
+from services.reminders.http import GONE, WRITE, ContextDep, Id, Iso3
 from services.reminders.models import Recipient, idempotency_keys
-from services.reminders.routes import GONE, WRITE, ContextDep, Id, Iso3
 from services.reminders.schemas import Role, WebhookSecretIssued
 
 router = APIRouter()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.common.audit import Actor
@@ -88,7 +89,5 @@ def valid(rows: Sequence[WebhookSecret], *, now: datetime) -> tuple[str, ...]:
 
 
 def _count(session: Session, recipient_id: int) -> int:
-    found = session.exec(
-        select(WebhookSecret.id).where(WebhookSecret.recipient_id == recipient_id)
-    ).all()
-    return len(found)
+    query = select(func.count()).where(col(WebhookSecret.recipient_id) == recipient_id)
+    return int(session.exec(query).one())

@@ -21,6 +21,7 @@ from services.common.db import create_engine
 from services.parties.main import create_app as create_parties_app
 from services.reminders import planning
 from services.reminders.__main__ import COMMANDS
+from services.reminders.digest import Addressee, Digest
 from services.reminders.main import create_app
 from services.reminders.models import Recipient, metadata
 from services.reminders.schemas import PlanOutcome
@@ -48,6 +49,34 @@ SEND_HOUR = 8
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     """A moment of a day, in UTC."""
     return datetime.combine(day, time(hour, minute), UTC)
+
+
+def a_digest(
+    *,
+    email: str | None = None,
+    webhook_url: str | None = None,
+    webhook_secrets: tuple[str, ...] = (),
+) -> Digest:
+    """One digest of no reminders for a contact point of Austria, on 22 April 2010."""
+    recipient = Addressee(
+        id=1,
+        role="state_contact",
+        iso3="AUT",
+        name="Contact point",
+        email=email,
+        webhook_url=webhook_url,
+        language="en",
+        webhook_secrets=webhook_secrets,
+    )
+    day = date(2010, 4, 22)
+    return Digest(
+        id="dg_" + "0" * 32,
+        day=day,
+        channel="email" if email else "webhook",
+        created_at=at(day),
+        recipient=recipient,
+        items=(),
+    )
 
 
 def prepare_database(url: str, today: date = TODAY) -> None:

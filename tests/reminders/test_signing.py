@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,9 @@ from standardwebhooks.webhooks import Webhook
 
 from services.common.settings import PROJECT_ROOT
 from services.reminders.channels import channels_for
-from services.reminders.digest import Addressee, Digest
 from services.reminders.settings import RemindersSettings
 from services.reminders.signing import check_signing_secret
-from tests.reminders.conftest import at
+from tests.reminders.conftest import a_digest
 from tests.reminders.receivers import webhook_receiver
 from tools.processes import python_module
 
@@ -45,27 +43,6 @@ def _setup(tmp_path: Path, secret_file: Path, **env: str) -> subprocess.Complete
     )
 
 
-def _digest(webhook_url: str) -> Digest:
-    recipient = Addressee(
-        id=1,
-        role="state_contact",
-        iso3="AUT",
-        name="Contact point",
-        email=None,
-        webhook_url=webhook_url,
-        language="en",
-    )
-    day = date(2010, 4, 22)
-    return Digest(
-        id="dg_" + "1" * 32,
-        day=day,
-        channel="webhook",
-        created_at=at(day),
-        recipient=recipient,
-        items=(),
-    )
-
-
 @pytest.mark.timeout(300)
 def test_setup_keeps_a_development_secret_once_and_webhooks_are_signed_with_it(
     tmp_path: Path,
@@ -88,7 +65,7 @@ def test_setup_keeps_a_development_secret_once_and_webhooks_are_signed_with_it(
     channel = channels_for(settings)["webhook"]
     with webhook_receiver() as receiver:
         try:
-            channel.send(_digest(receiver.url))
+            channel.send(a_digest(webhook_url=receiver.url))
         finally:
             channel.close()
         [received] = receiver.requests()

@@ -12,9 +12,16 @@ import pytest
 from services.common.db import create_engine
 from services.reminders.channels import DeliveryFailed, channels_for
 from services.reminders.delivery import deliver_due
-from services.reminders.digest import Addressee, Digest
 from services.reminders.models import Delivery
-from tests.reminders.conftest import TODAY, add_recipient, at, plan, prepare_database, settings_for
+from tests.reminders.conftest import (
+    TODAY,
+    a_digest,
+    add_recipient,
+    at,
+    plan,
+    prepare_database,
+    settings_for,
+)
 from tests.reminders.receivers import (
     SmtpServer,
     WebhookReceiver,
@@ -33,33 +40,13 @@ DEADLINE_S = 1.0
 SMTP_PAUSE_S = 0.6
 
 
-def _digest(*, email: str | None = None, webhook_url: str | None = None) -> Digest:
-    recipient = Addressee(
-        id=1,
-        role="state_contact",
-        iso3="AUT",
-        name="Contact point",
-        email=email,
-        webhook_url=webhook_url,
-        language="en",
-    )
-    return Digest(
-        id="dg_" + "0" * 32,
-        day=date(2010, 4, 22),
-        channel="email" if email else "webhook",
-        created_at=at(date(2010, 4, 22)),
-        recipient=recipient,
-        items=(),
-    )
-
-
 def test_a_trickling_webhook_receiver_fails_the_send_at_its_deadline(tmp_path: Path) -> None:
     settings = settings_for(f"sqlite:///{tmp_path / 'r.db'}", webhook_timeout_seconds=DEADLINE_S)
     with trickler(trickling_http(INTERVAL_S)) as slow:
         channel = channels_for(settings)["webhook"]
         try:
             with pytest.raises(DeliveryFailed, match="no complete answer within 1 s"):
-                channel.send(_digest(webhook_url=f"http://127.0.0.1:{slow.port}/hook"))
+                channel.send(a_digest(webhook_url=f"http://127.0.0.1:{slow.port}/hook"))
         finally:
             channel.close()
 
@@ -76,7 +63,7 @@ def test_a_slow_smtp_server_fails_the_send_at_its_deadline(tmp_path: Path) -> No
         channel = channels_for(settings)["email"]
         try:
             with pytest.raises(DeliveryFailed, match="SMTP: no complete answer within 1 s"):
-                channel.send(_digest(email="contact@states.example"))
+                channel.send(a_digest(email="contact@states.example"))
         finally:
             channel.close()
 

@@ -15,10 +15,9 @@ from services.common.db import create_engine
 from services.reminders import webhook_secrets
 from services.reminders.channels import WebhookChannel, channels_for
 from services.reminders.delivery import deliver_due
-from services.reminders.digest import Addressee, Digest
 from services.reminders.models import WebhookSecret
 from services.reminders.signing import check_signing_secret, new_signing_secret
-from tests.reminders.conftest import RemindersApi, at, settings_for
+from tests.reminders.conftest import RemindersApi, a_digest, at, settings_for
 from tests.reminders.receivers import webhook_receiver
 from tests.reminders.test_delivery import POLICY
 
@@ -131,25 +130,7 @@ def test_the_previous_secret_signs_until_a_day_after_its_successor() -> None:
 def test_during_a_rotation_each_webhook_carries_both_signatures() -> None:
     old, new = new_signing_secret(), new_signing_secret()
     channel = WebhookChannel(secret=None, timeout=5, production=False)
-    recipient = Addressee(
-        id=1,
-        role="state_contact",
-        iso3="UKR",
-        name="Ukraine",
-        email=None,
-        webhook_url="http://127.0.0.1:9/hook",
-        language="en",
-        webhook_secrets=(new, old),
-    )
-    day = date(2010, 4, 22)
-    digest = Digest(
-        id="dg_" + "2" * 32,
-        day=day,
-        channel="webhook",
-        created_at=at(day),
-        recipient=recipient,
-        items=(),
-    )
+    digest = a_digest(webhook_url="http://127.0.0.1:9/hook", webhook_secrets=(new, old))
     _, body, headers = channel.request(digest)
     assert len(headers["webhook-signature"].split(" ")) == 2
     assert _verifies(old, body, headers) and _verifies(new, body, headers)
