@@ -28,8 +28,8 @@ from services.parties.models import (
     State,
     audit_log,
 )
-from services.parties.snapshot import current
-from services.parties.views import Rules, groups_for
+from services.parties.obligations.derive import Rules, groups_for
+from services.parties.records.snapshot import current
 
 STATUSES = ("not_started", "in_progress", "completed", "not_applicable")
 CHUNK = 5_000

@@ -68,12 +68,15 @@ def record_change(
     at: datetime,
     entity: str,
     entity_id: str,
-    operation: str,
     version: int,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    operation: str | None = None,
 ) -> None:
-    """Add one audit row to the session's transaction; it commits or rolls back with the change."""
+    """Add one audit row to the session's transaction; it commits or rolls back with the change.
+
+    The operation, unless named, is a `create` when there was nothing before, else an `update`.
+    """
     session.execute(
         insert(table).values(
             occurred_at=at,
@@ -82,11 +85,56 @@ def record_change(
             request_id=current_request_id(),
             entity=entity,
             entity_id=entity_id,
-            operation=operation,
+            operation=operation or ("create" if before is None else "update"),
             version=version,
             before=before,
             after=after,
         )
+    )
+
+
+def document_of(row: Any) -> dict[str, Any] | None:
+    """A row as the audit log keeps it (its JSON form), or None for no row."""
+    return None if row is None else row.model_dump(mode="json")
+
+
+def update_versioned(
+    session: Session,
+    table: Table,
+    row: Any,
+    *,
+    entity: str,
+    entity_id: str,
+    values: dict[str, Any],
+    actor: Actor,
+    at: datetime,
+    operation: str = "update",
+) -> None:
+    """Apply `values` to a versioned row, stamp it, bump its version and audit the change.
+
+    The flush bumps `version`, or fails with StaleDataError (412) if another writer came first.
+    A row with `updated_at` / `updated_by` columns gets the time and the actor.
+    """
+    before = document_of(row)
+    for field, value in values.items():
+        setattr(row, field, value)
+    if hasattr(row, "updated_at"):
+        row.updated_at = at
+    if hasattr(row, "updated_by"):
+        row.updated_by = actor.id
+    session.add(row)
+    session.flush()
+    record_change(
+        session,
+        table,
+        actor=actor,
+        at=at,
+        entity=entity,
+        entity_id=entity_id,
+        operation=operation,
+        version=row.version,
+        before=before,
+        after=document_of(row),
     )
 
 

@@ -6,13 +6,18 @@ import httpx
 from fastapi import FastAPI, Request
 
 from services.common.app import create_service_app
-from services.parties.catalogue import ActionCatalogue
-from services.parties.clients import ActionsClient
-from services.parties.current import CurrentView
-from services.parties.replays import Replays
-from services.parties.routes import router
+from services.parties.actions_client import ActionsClient
+from services.parties.commitments.routes import router as commitments
+from services.parties.extensions.routes import router as extensions
+from services.parties.known_actions import ActionCatalogue
+from services.parties.obligations.derive import Rules
+from services.parties.obligations.routes import router as obligations
+from services.parties.records.current import CurrentView
+from services.parties.records.replays import Replays
+from services.parties.reports.routes import router as reports
 from services.parties.settings import PartiesSettings
-from services.parties.views import Rules
+from services.parties.states.routes import router as states
+from services.parties.summary.routes import router as summary
 
 DESCRIPTION = """
 The 195 states of early 2010 — 156 States Parties and 39 that were not party —, each party's
@@ -72,7 +77,7 @@ def create_app(
         title="Cartagena Monitor — parties",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[router],
+        routers=[states, obligations, commitments, reports, extensions, summary],
         on_startup=_start,
         on_shutdown=_stop,
         dependencies={"actions": _actions_reachable},

@@ -17,6 +17,8 @@ from services.common.audit import audit_table
 from services.common.db import Versioned, new_registry
 from services.common.idempotency import idempotency_table
 
+PENDING_REQUEST_STATUSES = ("submitted", "under_analysis")  # extension requests not yet decided
+
 registry = new_registry()
 metadata = registry.metadata
 

@@ -11,7 +11,7 @@ import pycountry
 import pytest
 
 from services.common.settings import PROJECT_ROOT
-from services.parties.deadlines import add_years
+from services.parties.obligations.deadlines import add_years
 from services.parties.seed import DATA, read_rows
 
 BROCHURE = PROJECT_ROOT / "docs" / "sources" / "isu-brochure-2010.txt"

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.settings import PROJECT_ROOT
-from services.parties.deadlines import (
+from services.parties.obligations.deadlines import (
     Completion,
     Deadline,
     DeadlineKind,

@@ -22,11 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from services.common.clock import Clock
 from services.common.etag import etag_of, serialize
 from services.common.types import as_utc
-from services.parties import snapshot
-from services.parties.deadlines import Deadline
 from services.parties.models import Commitment, audit_log
-from services.parties.snapshot import Snapshot, start_of
-from services.parties.views import Rules, deadlines_of, groups_for
+from services.parties.obligations.deadlines import Deadline
+from services.parties.obligations.derive import Rules, deadlines_of, groups_for
+from services.parties.records import snapshot
+from services.parties.records.snapshot import Snapshot, start_of
 
 MEMO_LIMIT = 4096
 # Past this many changed commitments, rereading them all is simpler than naming each.

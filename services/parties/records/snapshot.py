@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, col, select
 
 from services.parties.models import (
+    PENDING_REQUEST_STATUSES,
     Article5Extension,
     Article7Report,
     ConventionFigure,
@@ -25,7 +26,6 @@ from services.parties.models import (
     State,
     audit_log,
 )
-from services.parties.repository import PENDING_REQUEST_STATUSES
 
 M = TypeVar("M", bound=SQLModel)
 

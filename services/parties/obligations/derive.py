@@ -1,11 +1,17 @@
-"""What the API shows of a party, computed from a Snapshot: deadlines, groups, obligations."""
+"""What is derived from a party's records on a day: its deadlines with their status, its groups,
+and its obligations as the API shows them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from services.parties.deadlines import (
+from services.parties.models import (
+    Article7Report,
+    Obligations,
+    State,
+)
+from services.parties.obligations.deadlines import (
     Completion,
     Deadline,
     DeadlineKind,
@@ -14,16 +20,12 @@ from services.parties.deadlines import (
     PartyRecords,
     compute_deadlines,
 )
-from services.parties.groups import PartyFacts, groups_of
-from services.parties.models import Article7Report, Obligations, State
+from services.parties.obligations.groups import PartyFacts, groups_of
+from services.parties.records.snapshot import Snapshot
 from services.parties.schemas import (
     DeadlinePublic,
-    Membership,
     ObligationsPublic,
-    Regions,
-    StateSummary,
 )
-from services.parties.snapshot import Snapshot
 
 # Article 4 statuses meaning the party holds no stockpiles any more.
 STOCKPILES_GONE = ("no_stockpiles", "completed")
@@ -133,34 +135,6 @@ def groups_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[str]
     )
 
 
-REGION_GROUPS = {
-    "sub-saharan-africa": lambda s: s.sub_saharan_africa,
-    "european-union": lambda s: s.eu_member_2010,
-    "cis": lambda s: s.cis_member_2010,
-}
-
-
-def state_matches(state: State, *, status: str | None, region: str | None, q: str | None) -> bool:
-    """Tell whether a state passes the list filters (membership, region or group, name)."""
-    if status is not None and state.status != status:
-        return False
-    if region:
-        wanted = region.strip().lower()
-        group = REGION_GROUPS.get(wanted)
-        in_region = (
-            group(state)
-            if group
-            else wanted in (state.un_region.lower(), state.un_subregion.lower())
-        )
-        if not in_region:
-            return False
-    if q:
-        needle = q.strip().lower()
-        names = f"{state.name}\n{state.name_in_seed or ''}".lower()
-        return needle in names or needle == state.iso3.lower()
-    return True
-
-
 def deadline_public(deadline: Deadline) -> DeadlinePublic:
     """Shape a deadline for the API."""
     return DeadlinePublic(
@@ -172,31 +146,6 @@ def deadline_public(deadline: Deadline) -> DeadlinePublic:
         covers_year=deadline.covers_year,
         met_on=deadline.met_on,
         late=deadline.late,
-    )
-
-
-def state_summary(state: State) -> StateSummary:
-    """Shape a state's membership and regions for the API."""
-    return StateSummary(
-        iso3=state.iso3,
-        name=state.name,
-        name_in_seed=state.name_in_seed,
-        membership=Membership(
-            status=state.status,
-            deposit_date=state.deposit_date,
-            entry_into_force=state.entry_into_force,
-            source=state.membership_source,
-            verified=state.membership_verified,
-        ),
-        regions=Regions(
-            un_region=state.un_region,
-            un_subregion=state.un_subregion,
-            sub_saharan_africa=state.sub_saharan_africa,
-            eu_member_2010=state.eu_member_2010,
-            cis_member_2010=state.cis_member_2010,
-            un_member_2010=state.un_member_2010,
-            source=state.region_source,
-        ),
     )
 
 

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from services.parties.deadlines import DeadlineKind, DeadlineStatus
 from services.parties.models import ConventionFigure, State
-from services.parties.snapshot import Snapshot
-from services.parties.views import STOCKPILES_GONE, Rules, deadlines_of
+from services.parties.obligations.deadlines import DeadlineKind, DeadlineStatus
+from services.parties.obligations.derive import STOCKPILES_GONE, Rules, deadlines_of
+from services.parties.records.snapshot import Snapshot
 
 UN_REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 SEED_UNIVERSALIZATION = (

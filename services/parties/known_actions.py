@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from services.common.db import write_session
 from services.common.errors import NotFound, ServiceUnavailable
 from services.common.remote import Copy, RemoteCopy
-from services.parties.clients import ActionInfo, ActionsClient
+from services.parties.actions_client import ActionInfo, ActionsClient
 from services.parties.models import KnownAction
 
 Catalogue = dict[int, ActionInfo]

@@ -1,0 +1,1 @@
+"""Each party's commitments on the actions that bind it: writes, history, CSV, progress."""

@@ -1,0 +1,140 @@
+"""Commitments as CSV: the export, and the import validated whole before anything applies."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.common.errors import Unprocessable
+from services.parties.actions_client import ActionInfo
+from services.parties.schemas import (
+    CommitmentPublic,
+    CommitmentUpdate,
+)
+
+CSV_COLUMNS = [
+    "iso3",
+    "action",
+    "applies_to",
+    "status",
+    "target_date",
+    "narrative",
+    "evidence_url",
+    "version",
+    "updated_at",
+]
+
+
+IMPORT_COLUMNS = {"action", "status", "target_date", "narrative", "evidence_url", "version"}
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A leading = + - @ would run as a formula in a spreadsheet: quote it, as OWASP advises.
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _uncell(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
+
+
+def commitments_csv(rows: Iterable[CommitmentPublic]) -> str:
+    """Render commitments as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    row.iso3,
+                    row.action_number,
+                    row.applies_to,
+                    row.status.value,
+                    row.target_date,
+                    row.narrative,
+                    row.evidence_url,
+                    row.version,
+                    row.updated_at,
+                )
+            ]
+        )
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    action: ActionInfo
+    update: CommitmentUpdate
+    version: int
+
+
+def parse_import(text: str, *, applicable: dict[int, ActionInfo]) -> list[ImportRow]:
+    """Validate a whole CSV upload; raise 422 listing every bad row, or return every row."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"action", "status", "version"} - set(reader.fieldnames or [])
+    unknown = set(reader.fieldnames or []) - IMPORT_COLUMNS - {"iso3", "applies_to", "updated_at"}
+    if missing or unknown:
+        raise Unprocessable(
+            f"The CSV header must have action, status and version; missing {sorted(missing)}, "
+            f"unknown {sorted(unknown)}."
+        )
+    rows: list[ImportRow] = []
+    errors: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for line, raw in enumerate(reader, start=2):
+        row, row_errors = _import_row(line, raw, applicable, seen)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+    if errors:
+        raise Unprocessable(
+            f"{len(errors)} problem(s) in the CSV; nothing was applied.", extra={"errors": errors}
+        )
+    if not rows:
+        raise Unprocessable("The CSV has no rows.")
+    return rows
+
+
+def _import_row(
+    line: int, raw: dict[str, str | None], applicable: dict[int, ActionInfo], seen: set[int]
+) -> tuple[ImportRow | None, list[dict[str, Any]]]:
+    def error(field: str, message: str) -> list[dict[str, Any]]:
+        return [{"row": line, "field": field, "msg": message}]
+
+    if None in raw:
+        return None, error("", "the row has more cells than the header")
+    number_text, version_text = (
+        (raw.get("action") or "").strip(),
+        (raw.get("version") or "").strip(),
+    )
+    if not number_text.isdigit() or int(number_text) not in applicable:
+        return None, error("action", f"{number_text!r} is not an action that binds this party")
+    if int(number_text) in seen:
+        return None, error("action", f"action {number_text} appears twice")
+    seen.add(int(number_text))
+    if not version_text.isdigit():
+        return None, error("version", "must be the version you read (0 for a new commitment)")
+    try:
+        update = CommitmentUpdate(
+            status=(raw.get("status") or "").strip(),
+            target_date=(raw.get("target_date") or "").strip() or None,
+            narrative=_uncell(raw.get("narrative") or ""),
+            evidence_url=(raw.get("evidence_url") or "").strip() or None,
+        )
+    except ValidationError as exc:
+        return None, [
+            {"row": line, "field": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]}
+            for e in exc.errors()
+        ]
+    return ImportRow(line, applicable[int(number_text)], update, int(version_text)), []

@@ -1,0 +1,264 @@
+"""Routes of the commitments: one, a party's, CSV export and import, history, progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.responses import PlainTextResponse
+from sqlmodel import Session
+
+from services.common.auth import CurrentPrincipal, ensure_may_write_state
+from services.common.db import SessionDep
+from services.common.errors import Unprocessable
+from services.common.etag import (
+    json_with_etag,
+    require_if_match,
+    version_etag,
+)
+from services.common.pagination import Page, PageDep
+from services.parties.commitments import csv_files, progress, repository, service
+from services.parties.http import (
+    READ,
+    WRITE,
+    WRITES,
+    ActionNumber,
+    AsOf,
+    ContextDep,
+    Iso3,
+    answer,
+    party_in,
+)
+from services.parties.records import lookup
+from services.parties.records.context import snapshot_on
+from services.parties.records.current import Derived
+from services.parties.records.snapshot import Snapshot
+from services.parties.schemas import (
+    ActionProgress,
+    ActionProgressCounts,
+    CommitmentPublic,
+    CommitmentUpdate,
+    HistoryEntry,
+)
+
+router = APIRouter()
+
+
+def _commitment_etag(iso3: str, number: int, version: int) -> str:
+    return version_etag("commitment", f"{iso3}:{number}", version)
+
+
+@router.get(
+    "/parties/{iso3}/commitments",
+    response_model=Page[CommitmentPublic],
+    responses=READ,
+    tags=["commitments"],
+)
+async def list_commitments(
+    request: Request, ctx: ContextDep, page: PageDep, iso3: Iso3, as_of: AsOf = None
+) -> Response:
+    """List a party's commitments on every action that binds it."""
+    code = iso3.upper()
+
+    def window(items: list[CommitmentPublic]) -> Page[CommitmentPublic]:
+        return Page.of(items[page.offset : page.offset + page.limit], total=len(items), params=page)
+
+    def current(derived: Derived) -> Page[CommitmentPublic]:
+        party_in(derived.snapshot, code)
+        stored = {n: c for (owner, n), c in derived.commitments.items() if owner == code}
+        actions = ctx.catalogue.actions()
+        return window(service.party_commitments(code, derived.groups[code], actions, stored))
+
+    def replayed(session: Session, view: Snapshot) -> Page[CommitmentPublic]:
+        state = party_in(view, code)
+        return window(service.commitments_of(session, view, state, ctx, as_of))
+
+    key = ("commitments", code, page.limit, page.offset, ctx.catalogue.generation)
+    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
+
+
+@router.get(
+    "/parties/{iso3}/commitments.csv",
+    response_class=PlainTextResponse,
+    responses=READ,
+    tags=["commitments"],
+)
+def export_party_commitments(session: SessionDep, ctx: ContextDep, iso3: Iso3) -> Response:
+    """Download a party's commitments as CSV (the shape the import takes back)."""
+    lookup.get_party(session, iso3=iso3)
+    view = snapshot_on(session, ctx, None)
+    rows = service.commitments_of(session, view, view.states[iso3.upper()], ctx, None)
+    return _csv(csv_files.commitments_csv(rows), f"commitments-{iso3.upper()}.csv")
+
+
+@router.post(
+    "/parties/{iso3}/commitments.csv",
+    dependencies=[WRITES],
+    response_model=list[CommitmentPublic],
+    responses=WRITE,
+    tags=["commitments"],
+)
+def import_party_commitments(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    ctx: ContextDep,
+    iso3: Iso3,
+    upload: Annotated[
+        bytes,
+        Body(
+            media_type="text/csv",
+            description=(
+                "CSV with the columns action, status, target_date, narrative, evidence_url, version"
+            ),
+        ),
+    ],
+) -> list[CommitmentPublic]:
+    """Upload a party's commitments as CSV: every row applies, or none (row-by-row report)."""
+    party = lookup.get_party(session, iso3=iso3)
+    ensure_may_write_state(principal, party.iso3)
+    try:
+        text = upload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unprocessable("The CSV must be encoded in UTF-8.") from exc
+    view = snapshot_on(session, ctx, None)
+    applicable = {
+        a.number: a for a in service.applicable_actions(view, view.states[party.iso3], ctx)
+    }
+    rows = csv_files.parse_import(text, applicable=applicable)
+    return service.import_commitments(
+        session, iso3=party.iso3, rows=rows, actor=principal.actor, at=ctx.now
+    )
+
+
+@router.get(
+    "/commitments.csv", response_class=PlainTextResponse, tags=["commitments"], responses=READ
+)
+def export_all_commitments(session: SessionDep, ctx: ContextDep) -> Response:
+    """Download every party's commitments as one CSV."""
+    view = snapshot_on(session, ctx, None)
+    rows = [
+        row
+        for state in view.parties()
+        for row in service.commitments_of(session, view, state, ctx, None)
+    ]
+    return _csv(csv_files.commitments_csv(rows), "commitments.csv")
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        content=text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/parties/{iso3}/commitments/{action}",
+    response_model=CommitmentPublic,
+    responses=READ,
+    tags=["commitments"],
+)
+def read_commitment(
+    request: Request, session: SessionDep, ctx: ContextDep, iso3: Iso3, action: ActionNumber
+) -> Response:
+    """Read one commitment, with the ETag to send when updating it."""
+    party = lookup.get_party(session, iso3=iso3)
+    view = snapshot_on(session, ctx, None)
+    info = service.applicable_action(view, view.states[party.iso3], ctx, action)
+    stored = repository.get_commitment(session, iso3=party.iso3, action_number=action)
+    body = service.commitment_public(party.iso3, info, stored)
+    return json_with_etag(request, body, etag=_commitment_etag(party.iso3, action, body.version))
+
+
+@router.put(
+    "/parties/{iso3}/commitments/{action}",
+    dependencies=[WRITES],
+    response_model=CommitmentPublic,
+    responses=WRITE,
+    tags=["commitments"],
+)
+def update_commitment(
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    ctx: ContextDep,
+    iso3: Iso3,
+    action: ActionNumber,
+    body: CommitmentUpdate,
+) -> CommitmentPublic:
+    """Update the party's commitment on an action (its state key, or admin; If-Match)."""
+    # Whom the action binds comes from the view as last loaded (groups change only with a
+    # party's obligations), read before this request's transaction begins: loading the view
+    # takes a connection of its own, which a writer holding the write lock must never wait for.
+    groups = request.app.state.current.latest().groups.get(iso3.upper(), frozenset())
+    party = lookup.get_party(session, iso3=iso3)
+    ensure_may_write_state(principal, party.iso3)
+    info = service.binding_action(party.iso3, groups, ctx.catalogue, action)
+    stored = repository.get_commitment(session, iso3=party.iso3, action_number=action)
+    version = stored.version if stored is not None else 0
+    require_if_match(request, _commitment_etag(party.iso3, action, version))
+    saved = service.save_commitment(
+        session,
+        iso3=party.iso3,
+        action=info,
+        update=body,
+        expected_version=version,
+        actor=principal.actor,
+        at=ctx.now,
+    )
+    response.headers["ETag"] = _commitment_etag(party.iso3, action, saved.version)
+    return saved
+
+
+@router.get(
+    "/parties/{iso3}/commitments/{action}/history",
+    response_model=list[HistoryEntry],
+    responses=READ,
+    tags=["commitments"],
+)
+def read_commitment_history(
+    session: SessionDep, iso3: Iso3, action: ActionNumber
+) -> list[HistoryEntry]:
+    """List every change of a commitment (who, when, before, after), oldest first."""
+    party = lookup.get_party(session, iso3=iso3)
+    return service.commitment_history(session, iso3=party.iso3, action_number=action)
+
+
+@router.get(
+    "/actions/{action}/progress",
+    response_model=ActionProgress,
+    responses=READ,
+    tags=["commitments"],
+)
+async def read_action_progress(
+    request: Request, ctx: ContextDep, action: ActionNumber, as_of: AsOf = None
+) -> Response:
+    """For one action: the parties it binds, how many commitments are in each status, and who."""
+
+    def current(derived: Derived) -> ActionProgress:
+        stored = {iso3: c for (iso3, number), c in derived.commitments.items() if number == action}
+        return progress.progress_of_action(derived.snapshot, ctx, action, stored)
+
+    def replayed(session: Session, view: Snapshot) -> ActionProgress:
+        return progress.action_progress(session, view, ctx, action, as_of)
+
+    key = ("action-progress", action, ctx.catalogue.generation)
+    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
+
+
+@router.get(
+    "/progress", response_model=list[ActionProgressCounts], responses=READ, tags=["commitments"]
+)
+async def list_progress(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
+    """For every action: how many parties it binds and how many commitments are in each status."""
+
+    def current(derived: Derived) -> list[ActionProgressCounts]:
+        statuses = {key: c.status for key, c in derived.commitments.items()}
+        return progress.progress_counts(derived.groups, statuses, ctx.catalogue.actions())
+
+    def replayed(session: Session, view: Snapshot) -> list[ActionProgressCounts]:
+        return progress.all_progress(session, view, ctx, as_of)
+
+    key = ("progress", ctx.catalogue.generation)
+    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)

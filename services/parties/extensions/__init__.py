@@ -1,0 +1,1 @@
+"""Article 5 extension requests, their analysis and decision, and the extensions granted."""

@@ -1,0 +1,179 @@
+"""Routes of the Article 5 extension requests and extensions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+
+from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
+from services.common.db import SessionDep
+from services.common.etag import (
+    json_with_etag,
+    require_if_match,
+    version_etag,
+)
+from services.common.idempotency import IdempotencyDep, once
+from services.parties.extensions import repository, service
+from services.parties.http import (
+    READ,
+    WRITE,
+    WRITES,
+    ContextDep,
+    Iso3,
+)
+from services.parties.models import (
+    idempotency_keys,
+)
+from services.parties.records import lookup
+from services.parties.schemas import (
+    ExtensionAnalysis,
+    ExtensionDecision,
+    ExtensionPublic,
+    ExtensionRequestCreate,
+    ExtensionRequestPublic,
+)
+
+router = APIRouter()
+
+
+@router.get(
+    "/parties/{iso3}/extensions",
+    response_model=list[ExtensionPublic],
+    responses=READ,
+    tags=["extensions"],
+)
+def list_extensions(session: SessionDep, iso3: Iso3) -> list[ExtensionPublic]:
+    """List the Article 5 extensions granted to a party."""
+    party = lookup.get_party(session, iso3=iso3)
+    return [
+        ExtensionPublic.model_validate(e)
+        for e in repository.extensions_of(session, iso3=party.iso3)
+    ]
+
+
+@router.get(
+    "/parties/{iso3}/extension-requests",
+    response_model=list[ExtensionRequestPublic],
+    responses=READ,
+    tags=["extensions"],
+)
+def list_extension_requests(session: SessionDep, iso3: Iso3) -> list[ExtensionRequestPublic]:
+    """List a party's extension requests, newest first."""
+    party = lookup.get_party(session, iso3=iso3)
+    return [
+        ExtensionRequestPublic.model_validate(r)
+        for r in repository.list_requests(session, iso3=party.iso3)
+    ]
+
+
+@router.post(
+    "/parties/{iso3}/extension-requests",
+    dependencies=[WRITES],
+    response_model=ExtensionRequestPublic,
+    status_code=201,
+    responses=WRITE,
+    tags=["extensions"],
+)
+def create_extension_request(
+    response: Response,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    ctx: ContextDep,
+    idempotency: IdempotencyDep,
+    iso3: Iso3,
+    body: ExtensionRequestCreate,
+) -> ExtensionRequestPublic | Response:
+    """Submit an Article 5 extension request with the content Article 5.4 asks for."""
+    party = lookup.get_party(session, iso3=iso3)
+    ensure_may_write_state(principal, party.iso3)
+
+    def create() -> ExtensionRequestPublic:
+        request = service.submit_request(
+            session, state=party, body=body, actor=principal.actor, at=ctx.now
+        )
+        response.headers["Location"] = f"/parties/{party.iso3}/extension-requests/{request.id}"
+        response.headers["ETag"] = _request_etag(request)
+        return ExtensionRequestPublic.model_validate(request)
+
+    return once(
+        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
+    )
+
+
+def _request_etag(request: Any) -> str:
+    return version_etag("extension_request", request.id, request.version)
+
+
+@router.get(
+    "/parties/{iso3}/extension-requests/{request_id}",
+    response_model=ExtensionRequestPublic,
+    responses=READ,
+    tags=["extensions"],
+)
+def read_extension_request(
+    request: Request,
+    session: SessionDep,
+    iso3: Iso3,
+    request_id: Annotated[int, Path(ge=1, le=2**62)],
+) -> Response:
+    """Read one extension request."""
+    party = lookup.get_party(session, iso3=iso3)
+    row = repository.get_request(session, iso3=party.iso3, request_id=request_id)
+    return json_with_etag(
+        request, ExtensionRequestPublic.model_validate(row), etag=_request_etag(row)
+    )
+
+
+@router.put(
+    "/parties/{iso3}/extension-requests/{request_id}/analysis",
+    dependencies=[WRITES],
+    response_model=ExtensionRequestPublic,
+    responses=WRITE,
+    tags=["extensions"],
+)
+def analyse_extension_request(
+    request: Request,
+    response: Response,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    ctx: ContextDep,
+    iso3: Iso3,
+    request_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: ExtensionAnalysis,
+) -> ExtensionRequestPublic:
+    """Record the analysis of a request (admin key, If-Match)."""
+    party = lookup.get_party(session, iso3=iso3)
+    row = repository.get_request(session, iso3=party.iso3, request_id=request_id)
+    require_if_match(request, _request_etag(row))
+    service.analyse_request(session, request=row, body=body, actor=principal.actor, at=ctx.now)
+    response.headers["ETag"] = _request_etag(row)
+    return ExtensionRequestPublic.model_validate(row)
+
+
+@router.put(
+    "/parties/{iso3}/extension-requests/{request_id}/decision",
+    dependencies=[WRITES],
+    response_model=ExtensionRequestPublic,
+    responses=WRITE,
+    tags=["extensions"],
+)
+def decide_extension_request(
+    request: Request,
+    response: Response,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    ctx: ContextDep,
+    iso3: Iso3,
+    request_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: ExtensionDecision,
+) -> ExtensionRequestPublic:
+    """Record the meeting's decision; a grant moves the Article 5 deadline (admin key, If-Match)."""
+    party = lookup.get_party(session, iso3=iso3)
+    row = repository.get_request(session, iso3=party.iso3, request_id=request_id)
+    require_if_match(request, _request_etag(row))
+    service.decide_request(
+        session, request=row, state=party, body=body, actor=principal.actor, at=ctx.now
+    )
+    response.headers["ETag"] = _request_etag(row)
+    return ExtensionRequestPublic.model_validate(row)

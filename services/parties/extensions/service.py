@@ -1,0 +1,173 @@
+"""Article 5.3-5.6: a request, its analysis, the meeting's decision; a grant moves the deadline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from services.common.audit import Actor, record_change, update_versioned
+from services.common.errors import Conflict, Unprocessable
+from services.parties.extensions import repository
+from services.parties.models import (
+    PENDING_REQUEST_STATUSES,
+    Article5Extension,
+    ExtensionRequest,
+    State,
+    audit_log,
+)
+from services.parties.obligations.deadlines import (
+    Extension,
+    article5_deadline,
+)
+from services.parties.records import lookup
+from services.parties.schemas import (
+    ExtensionAnalysis,
+    ExtensionDecision,
+    ExtensionRequestCreate,
+)
+
+MAX_EXTENSION_YEARS = 10  # Article 5.3: "a period of up to ten years"
+
+
+def current_article5_deadline(session: Session, state: State) -> date:
+    """Return the party's Article 5 deadline now (the latest extension's, else EIF + 10 years)."""
+    assert state.entry_into_force is not None
+    extensions = [
+        Extension(e.extended_deadline, e.granted_on, e.granted_at, e.source)
+        for e in repository.extensions_of(session, iso3=state.iso3)
+    ]
+    return article5_deadline(state.entry_into_force, extensions)
+
+
+def submit_request(
+    session: Session, *, state: State, body: ExtensionRequestCreate, actor: Actor, at: datetime
+) -> ExtensionRequest:
+    """File an Article 5 extension request."""
+    obligations = lookup.get_obligations(session, iso3=state.iso3)
+    if not obligations.article5_applies or obligations.article5_completed:
+        raise Unprocessable(f"{state.iso3} has no Article 5 clearance obligation left to extend.")
+    if repository.has_pending_request(session, iso3=state.iso3):
+        raise Conflict(f"{state.iso3} already has an extension request awaiting a decision.")
+    current = current_article5_deadline(session, state)
+    _check_extension(current, body.requested_deadline)
+    request = ExtensionRequest(
+        iso3=state.iso3,
+        current_deadline=current,
+        requested_deadline=body.requested_deadline,
+        explanation=body.explanation,
+        implications=body.implications,
+        other_information=body.other_information,
+        status="submitted",
+        submitted_at=at,
+        submitted_by=actor.id,
+        updated_at=at,
+    )
+    session.add(request)
+    session.flush()
+    record_change(
+        session,
+        audit_log,
+        entity="extension_request",
+        entity_id=str(request.id),
+        version=request.version,
+        before=None,
+        after=request.model_dump(mode="json"),
+        actor=actor,
+        at=at,
+    )
+    return request
+
+
+def _check_extension(current: date, requested: date) -> None:
+    if requested <= current:
+        raise Unprocessable(
+            f"The requested deadline ({requested}) must be after the current one ({current})."
+        )
+    limit = current.replace(year=current.year + MAX_EXTENSION_YEARS)
+    if requested > limit:
+        raise Unprocessable(
+            f"Article 5.3 allows up to ten years: at most {limit}, not {requested}."
+        )
+
+
+def analyse_request(
+    session: Session,
+    *,
+    request: ExtensionRequest,
+    body: ExtensionAnalysis,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Record the analysis of a request (admins, for the group mandated to analyse it)."""
+    if request.status not in PENDING_REQUEST_STATUSES:
+        raise Conflict(f"Request {request.id} was already decided ({request.status}).")
+    update_versioned(
+        session,
+        audit_log,
+        request,
+        entity="extension_request",
+        entity_id=str(request.id),
+        values={"analysis": body.analysis, "status": "under_analysis"},
+        actor=actor,
+        at=at,
+    )
+
+
+def decide_request(
+    session: Session,
+    *,
+    request: ExtensionRequest,
+    state: State,
+    body: ExtensionDecision,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """Record the meeting's decision; a grant moves the party's Article 5 deadline."""
+    if request.status not in PENDING_REQUEST_STATUSES:
+        raise Conflict(f"Request {request.id} was already decided ({request.status}).")
+    granted = body.granted_deadline or request.requested_deadline
+    values: dict[str, Any] = {
+        "status": body.decision.value,
+        "decided_at": body.decided_at,
+        "decided_on": body.decided_on,
+    }
+    if body.decision.value == "granted":
+        current = current_article5_deadline(session, state)
+        _check_extension(current, granted)
+        values["granted_deadline"] = granted
+        extension = Article5Extension(
+            iso3=state.iso3,
+            original_deadline=current,
+            extended_deadline=granted,
+            granted_at=body.decided_at,
+            granted_on=body.decided_on,
+            source=f"extension request {request.id}, decision recorded through the API",
+            verified=True,
+            request_id=request.id,
+            recorded_at=at,
+        )
+        session.add(extension)
+        session.flush()
+        record_change(
+            session,
+            audit_log,
+            entity="article5_extension",
+            entity_id=f"{state.iso3}:{granted}",
+            version=1,
+            before=None,
+            after=extension.model_dump(mode="json"),
+            actor=actor,
+            at=at,
+        )
+    update_versioned(
+        session,
+        audit_log,
+        request,
+        entity="extension_request",
+        entity_id=str(request.id),
+        values=values,
+        actor=actor,
+        at=at,
+    )

@@ -1,0 +1,125 @@
+"""What every routes module of the parties service shares: path and query parameters, the
+declared errors, the context, the write marker, and `answer`, the one way to read the records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Query, Request, Response
+from sqlmodel import Session
+
+from services.common.errors import NotFound
+from services.common.etag import (
+    serialized_with_etag,
+)
+from services.common.types import IsoDate
+from services.parties.models import (
+    State,
+)
+from services.parties.records.context import Context, check_as_of, snapshot_on
+from services.parties.records.current import CurrentView, Derived
+from services.parties.records.replays import Replays
+from services.parties.records.snapshot import Snapshot
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+READ: Responses = {
+    404: {"description": "Unknown state, party or action (problem+json)"},
+    503: {"description": "The actions service's catalogue is unavailable"},
+}
+
+
+WRITE: Responses = {
+    **READ,
+    401: {"description": "No valid API key"},
+    403: {"description": "This key may not change this state's data"},
+    409: {"description": "Conflicts with recorded data"},
+    412: {"description": "If-Match names a stale ETag"},
+    428: {"description": "If-Match is required"},
+}
+
+
+Iso3 = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166 alpha-3 code, e.g. NIC")]
+
+
+ActionNumber = Annotated[int, Path(ge=1, le=10_000)]
+
+
+AsOf = Annotated[
+    IsoDate | None,
+    Query(description="Replay the records to the end of this day (YYYY-MM-DD); default: now"),
+]
+
+
+async def context(request: Request) -> Context:
+    """What every operation needs from the app: the day, the rules, the actions catalogue.
+
+    `async` only so that FastAPI does not send it to its threadpool.
+    """
+    clock = request.app.state.clock
+    return Context(
+        today=clock.today(),
+        now=clock.now(),
+        rules=request.app.state.rules,
+        catalogue=request.app.state.catalogue,
+    )
+
+
+ContextDep = Annotated[Context, Depends(context)]
+
+
+def invalidates(request: Request) -> Iterator[None]:
+    """After a write's response (and so after its commit), have reads rebuild the current view."""
+    yield
+    request.app.state.current.invalidate()
+
+
+WRITES = Depends(invalidates)
+
+
+async def answer(
+    request: Request,
+    ctx: Context,
+    as_of: date | None,
+    key: Hashable,
+    current: Callable[[Derived], object],
+    replayed: Callable[[Snapshot], object] | None = None,
+    *,
+    replayed_with_session: Callable[[Session, Snapshot], object] | None = None,
+) -> Response:
+    """Answer a read from the in-memory current view, or by replaying the records to `as_of`.
+
+    A replay of a day before today never changes: it is cached under its key (`replays`).
+    """
+    view: CurrentView = request.app.state.current
+    if as_of is None:
+        derived = await view.get()
+        body, etag = await derived.document(key, lambda: current(derived))
+        return serialized_with_etag(request, body, etag)
+    check_as_of(ctx, as_of)
+    await view.get()  # keeps the history's epoch up to date (from memory, mostly)
+
+    def replay() -> object:
+        with Session(request.app.state.engine) as session:
+            snapshot_ = snapshot_on(session, ctx, as_of)
+            if replayed_with_session is not None:
+                return replayed_with_session(session, snapshot_)
+            assert replayed is not None
+            return replayed(snapshot_)
+
+    past = (key, as_of, view.history_epoch) if as_of < ctx.today else None
+    replays: Replays = request.app.state.replays
+    body, etag = await replays.document(past, replay)
+    return serialized_with_etag(request, body, etag)
+
+
+def party_in(view: Snapshot, code: str) -> State:
+    state = view.states.get(code)
+    if state is None:
+        raise NotFound(f"There is no state with ISO 3166 alpha-3 code {code!r}.")
+    if state.status != "party":
+        raise NotFound(f"{state.name} ({state.iso3}) is not a State Party.")
+    return state

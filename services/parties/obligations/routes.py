@@ -1,0 +1,128 @@
+"""Routes of the obligations and the deadlines derived from them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from services.common.auth import CurrentPrincipal, ensure_may_write_state
+from services.common.db import SessionDep
+from services.common.etag import (
+    json_with_etag,
+    require_if_match,
+    version_etag,
+)
+from services.parties.http import (
+    READ,
+    WRITE,
+    WRITES,
+    AsOf,
+    ContextDep,
+    Iso3,
+    answer,
+    party_in,
+)
+from services.parties.obligations import service
+from services.parties.obligations.deadlines import (
+    DeadlineKind,
+    DeadlineStatus,
+)
+from services.parties.obligations.derive import (
+    deadline_public,
+    deadlines_of,
+    obligations_public,
+)
+from services.parties.records import lookup
+from services.parties.records.current import Derived
+from services.parties.records.snapshot import Snapshot
+from services.parties.schemas import (
+    DeadlinesPublic,
+    ObligationsPublic,
+    ObligationsUpdate,
+    PartyDeadline,
+)
+
+router = APIRouter()
+
+
+@router.get(
+    "/parties/{iso3}/deadlines", response_model=DeadlinesPublic, responses=READ, tags=["deadlines"]
+)
+async def read_deadlines(
+    request: Request, ctx: ContextDep, iso3: Iso3, as_of: AsOf = None
+) -> Response:
+    """List a party's treaty deadlines (Articles 4, 5, 7) with their status on the day."""
+    code = iso3.upper()
+
+    def build(view: Snapshot) -> DeadlinesPublic:
+        state = party_in(view, code)
+        items = [deadline_public(d) for d in deadlines_of(view, state, ctx.rules)]
+        return DeadlinesPublic(iso3=state.iso3, today=view.day, items=items)
+
+    return await answer(
+        request, ctx, as_of, ("deadlines", code), lambda d: build(d.snapshot), build
+    )
+
+
+@router.get(
+    "/parties/{iso3}/obligations",
+    response_model=ObligationsPublic,
+    responses=READ,
+    tags=["obligations"],
+)
+def read_obligations(request: Request, session: SessionDep, iso3: Iso3) -> Response:
+    """Read a party's obligations and reported progress."""
+    party = lookup.get_party(session, iso3=iso3)
+    obligations = lookup.get_obligations(session, iso3=party.iso3)
+    return json_with_etag(
+        request,
+        obligations_public(obligations),
+        etag=version_etag("obligations", party.iso3, obligations.version),
+    )
+
+
+@router.put(
+    "/parties/{iso3}/obligations",
+    dependencies=[WRITES],
+    response_model=ObligationsPublic,
+    responses=WRITE,
+    tags=["obligations"],
+)
+def update_obligations(
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    ctx: ContextDep,
+    iso3: Iso3,
+    body: ObligationsUpdate,
+) -> ObligationsPublic:
+    """Report progress on the party's own obligations (its state key, or admin; If-Match)."""
+    party = lookup.get_party(session, iso3=iso3)
+    ensure_may_write_state(principal, party.iso3)
+    obligations = lookup.get_obligations(session, iso3=party.iso3)
+    require_if_match(request, version_etag("obligations", party.iso3, obligations.version))
+    service.update_obligations(
+        session, iso3=party.iso3, update=body, actor=principal.actor, at=ctx.now
+    )
+    response.headers["ETag"] = version_etag("obligations", party.iso3, obligations.version)
+    return obligations_public(obligations)
+
+
+@router.get("/deadlines", response_model=list[PartyDeadline], responses=READ, tags=["deadlines"])
+async def list_deadlines(
+    request: Request,
+    ctx: ContextDep,
+    kind: DeadlineKind | None = None,
+    status: DeadlineStatus | None = None,
+    as_of: AsOf = None,
+) -> Response:
+    """Every party's deadlines, filtered by kind and status, by due date."""
+    wanted = {"kind": kind.value if kind else None, "status": status.value if status else None}
+
+    def current(derived: Derived) -> list[PartyDeadline]:
+        return service.deadline_rows(derived.snapshot, derived.deadlines, **wanted)
+
+    def replayed(view: Snapshot) -> list[PartyDeadline]:
+        return service.all_deadlines(view, ctx.rules, **wanted)
+
+    return await answer(request, ctx, as_of, ("deadlines", kind, status), current, replayed)

@@ -1,0 +1,1 @@
+"""The 195 states and their membership of the Convention."""

@@ -1,0 +1,1 @@
+"""The Convention-wide summary of the four aims, and the changes since a day."""

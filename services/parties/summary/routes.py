@@ -1,0 +1,67 @@
+"""Routes of the summary and the changes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import Session
+
+from services.common.db import SessionDep
+from services.common.pagination import Page, PageDep
+from services.common.types import IsoDate
+from services.parties.commitments.progress import commitment_counts
+from services.parties.http import (
+    READ,
+    AsOf,
+    ContextDep,
+    answer,
+)
+from services.parties.records.current import Derived
+from services.parties.records.snapshot import Snapshot
+from services.parties.schemas import (
+    Change,
+)
+from services.parties.summary.aims import summarize
+from services.parties.summary.changes import changes_since
+
+router = APIRouter()
+
+
+@router.get("/summary", responses=READ, tags=["summary"])
+async def read_summary(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
+    """The four aims and cooperation, transparency, compliance — now or as of a day."""
+
+    def current(derived: Derived) -> dict[str, Any]:
+        counts = Counter(c.status for c in derived.commitments.values())
+        return summarize(derived.snapshot, ctx.rules, dict(counts), derived.deadlines)
+
+    def replayed(session: Session, view: Snapshot) -> dict[str, Any]:
+        return summarize(view, ctx.rules, commitment_counts(session, as_of))
+
+    return await answer(request, ctx, as_of, ("summary",), current, replayed_with_session=replayed)
+
+
+@router.get("/changes", response_model=Page[Change], tags=["changes"])
+def list_changes(
+    session: SessionDep,
+    page: PageDep,
+    since: Annotated[IsoDate, Query(description="From the start of this day (YYYY-MM-DD)")],
+    until: Annotated[IsoDate | None, Query(description="To the end of this day")] = None,
+    include_seed: Annotated[bool, Query(description="Include the seeded records")] = False,
+    iso3: Annotated[
+        str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Only what concerns this state")
+    ] = None,
+) -> Page[Change]:
+    """List what changed since a day (e.g. since the last meeting), oldest first."""
+    items, total = changes_since(
+        session,
+        since=since,
+        until=until,
+        include_seed=include_seed,
+        iso3=iso3.upper() if iso3 else None,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page.of(items, total=total, params=page)
