@@ -6,7 +6,7 @@ database); assessments are read from and written to the database (`def`, in the 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
@@ -29,25 +29,18 @@ from services.common.errors import Unprocessable
 from services.common.etag import serialized_with_etag, version_etag
 from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
+from services.common.routes import AUTHENTICATED, ActionNumber, Responses, RowId, not_found
 
 router = APIRouter()
 
-Responses = dict[int | str, dict[str, Any]]
-NOT_FOUND: Responses = {
-    404: {"description": "No such plan, section, action or indicator (problem+json)"}
-}
-WRITE_ERRORS: Responses = {
-    401: {"description": "No valid API key (problem+json)"},
-    403: {"description": "The key's role may not do this (problem+json)"},
-    **NOT_FOUND,
-}
+NOT_FOUND: Responses = not_found("No such plan, section, action or indicator")
+WRITE_ERRORS: Responses = {**AUTHENTICATED, **NOT_FOUND}
 ONE_RESOURCE: Responses = {
     200: {"description": "The resource, with its ETag"},
     304: {"description": "Not modified (the ETag in If-None-Match is current)"},
     **NOT_FOUND,
 }
 
-ActionNumber = Annotated[int, Path(ge=1, le=10_000, description="The action's number, e.g. 42")]
 PlanQuery = Annotated[
     str | None,
     Query(max_length=64, description="Plan id; the current plan (Cartagena) when omitted"),
@@ -212,7 +205,7 @@ def read_assessment(
     session: SessionDep,
     plan: SelectedPlan,
     number: ActionNumber,
-    assessment_id: Annotated[int, Path(ge=1, le=2**62)],
+    assessment_id: RowId,
 ) -> Response:
     """Read one assessment."""
     assessment = repository.get_assessment(

@@ -6,12 +6,14 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager, nullcontext
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, event, text
+from pydantic import AnyUrl, HttpUrl, TypeAdapter
+from sqlalchemy import Engine, MetaData, String, TypeDecorator, event, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
@@ -51,6 +53,46 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a declared attribute takes the class
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class EnumText(TypeDecorator[StrEnum]):
+    """A string enumeration kept as its text: the column is a VARCHAR, a read gives the member.
+
+    So a row's attribute has the type its model declares whether it was just written or read
+    back, and no database enum type (PostgreSQL's) has to be migrated when a member is added.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
+class UrlText(TypeDecorator[AnyUrl]):
+    """A URL kept as its text, read back as the URL type the model declares (`EnumText`'s why)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> AnyUrl | None:
+        return None if value is None else _HTTP_URL.validate_python(value)
+
+
+_HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
 def new_registry() -> registry:

@@ -1,52 +1,36 @@
-"""What every routes module of the parties service shares: path and query parameters, the
-declared errors, the context, the write marker, and `answer`, the one way to read the records."""
+"""What every routes module of the parties service shares: the declared errors, the `as_of`
+parameter, the context, the write marker, and `answer`, the one way to read the records."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from sqlmodel import Session
 
 from services.common.errors import NotFound
-from services.common.etag import (
-    serialized_with_etag,
+from services.common.etag import serialized_with_etag
+from services.common.routes import (
+    AUTHENTICATED,
+    PRECONDITIONS,
+    Iso3,
+    Responses,
+    not_found,
 )
 from services.common.types import IsoDate
-from services.parties.models import (
-    State,
-)
+from services.parties.models import State
 from services.parties.records.context import Context, check_as_of, snapshot_on
 from services.parties.records.current import CurrentView, Derived
 from services.parties.records.replays import Replays
 from services.parties.records.snapshot import Snapshot
 
-Responses = dict[int | str, dict[str, Any]]
-
-
 READ: Responses = {
-    404: {"description": "Unknown state, party or action (problem+json)"},
-    503: {"description": "The actions service's catalogue is unavailable"},
+    **not_found("Unknown state, party or action"),
+    503: {"description": "The actions service's catalogue is unavailable (problem+json)"},
 }
-
-
-WRITE: Responses = {
-    **READ,
-    401: {"description": "No valid API key"},
-    403: {"description": "This key may not change this state's data"},
-    409: {"description": "Conflicts with recorded data"},
-    412: {"description": "If-Match names a stale ETag"},
-    428: {"description": "If-Match is required"},
-}
-
-
-Iso3 = Annotated[str, Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166 alpha-3 code, e.g. NIC")]
-
-
-ActionNumber = Annotated[int, Path(ge=1, le=10_000)]
-
+WRITE: Responses = {**READ, **AUTHENTICATED, **PRECONDITIONS}
 
 AsOf = Annotated[
     IsoDate | None,
@@ -78,6 +62,21 @@ def invalidates(request: Request) -> Iterator[None]:
 
 
 WRITES = Depends(invalidates)
+
+
+async def party_groups(request: Request, iso3: Iso3) -> frozenset[str]:
+    """The groups a party belongs to now, from the current records: whom an action binds.
+
+    A dependency, so that GET and PUT decide "binds" the same way, and so that it runs before
+    the request's session: loading the records takes a connection of its own, which a writer
+    holding SQLite's write turn must never wait for.
+    """
+    view: CurrentView = request.app.state.current
+    derived = await view.get()
+    return derived.groups.get(iso3.upper(), frozenset())
+
+
+PartyGroups = Annotated[frozenset[str], Depends(party_groups)]
 
 
 async def answer(

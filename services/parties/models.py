@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 from services.common.audit import audit_table
 from services.common.db import Versioned, new_registry
 from services.common.idempotency import idempotency_table
+from services.parties.schemas import CommitmentFields
 
 PENDING_REQUEST_STATUSES = ("submitted", "under_analysis")  # extension requests not yet decided
 
@@ -148,23 +149,19 @@ class Article7Report(PartiesTable, table=True):
     recorded_by: str = Field(max_length=64)
 
 
-class Commitment(PartiesTable, Versioned, table=True):
+class Commitment(PartiesTable, CommitmentFields, Versioned, table=True):
     """A party's current commitment on one action (the latest of its versions)."""
 
     __tablename__ = "commitments"
 
     iso3: str = Field(primary_key=True, foreign_key="states.iso3", max_length=3)
     action_number: int = Field(primary_key=True)
-    status: str = Field(max_length=16)
-    target_date: date | None = None
-    narrative: str = ""
-    evidence_url: str | None = Field(default=None, max_length=2000)
     version: int
     updated_at: datetime
     updated_by: str = Field(max_length=64)
 
 
-class CommitmentVersion(PartiesTable, table=True):
+class CommitmentVersion(PartiesTable, CommitmentFields, table=True):
     """Every version a commitment ever had, so progress can be replayed as of any day."""
 
     __tablename__ = "commitment_versions"
@@ -177,10 +174,6 @@ class CommitmentVersion(PartiesTable, table=True):
     iso3: str = Field(max_length=3)
     action_number: int
     version: int
-    status: str = Field(max_length=16)
-    target_date: date | None = None
-    narrative: str = ""
-    evidence_url: str | None = Field(default=None, max_length=2000)
     recorded_at: datetime
     recorded_by: str = Field(max_length=64)
 

@@ -7,7 +7,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from sqlmodel import AutoString, SQLModel
+from sqlmodel import Field as SQLField
 
+from services.common.db import EnumText, UrlText
 from services.common.types import IsoDate, Label, Narrative, NoControlCharacters, UtcDateTime
 
 EARLIEST = date(1997, 1, 1)
@@ -149,24 +152,35 @@ class ObligationsUpdate(Input):
 # ---------------------------------------------------------------- commitments
 
 
-class CommitmentPublic(Output):
+class CommitmentFields(SQLModel):
+    """What a party writes about its commitment on an action: the one list of these fields.
+
+    The table and its versions (`models`), the update a state sends, the answer and the CSV
+    columns all derive from it: adding a field is this class and a migration. The types are the
+    API's (they validate what a state sends); `sa_type` keeps the columns the migrations made.
+    """
+
+    status: CommitmentStatus = SQLField(sa_type=EnumText(CommitmentStatus, 16))
+    target_date: TreatyDate | None = None
+    narrative: Narrative = SQLField(default="", sa_type=AutoString)
+    evidence_url: Url | None = SQLField(default=None, sa_type=UrlText(2000))
+
+
+COMMITMENT_FIELDS = tuple(CommitmentFields.model_fields)
+
+
+# SQLModel's config type extends pydantic's; the two bases' settings merge at run time.
+class CommitmentPublic(CommitmentFields, Output):  # type: ignore[misc]
     iso3: str
     action_number: int
     applies_to: str
-    status: CommitmentStatus
-    target_date: date | None
-    narrative: str
-    evidence_url: str | None
     version: int
     updated_at: UtcDateTime | None
     updated_by: str | None
 
 
-class CommitmentUpdate(Input):
-    status: CommitmentStatus
-    target_date: TreatyDate | None = None
-    narrative: Narrative = ""
-    evidence_url: Url | None = None
+class CommitmentUpdate(CommitmentFields, Input):  # type: ignore[misc]
+    """A state's update of its commitment: every field of the commitment, nothing else."""
 
 
 class HistoryEntry(Output):

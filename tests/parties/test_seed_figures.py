@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
+import orjson
 import pytest
 
 from tests.parties.conftest import PartiesApi
@@ -109,3 +112,37 @@ def test_every_state_carries_its_sources(api: PartiesApi) -> None:
     detail = api.client.get("/states/NIC").json()
     assert detail["obligations"]["article4_source"]
     assert all(deadline["source"] for deadline in detail["deadlines"])
+
+
+@pytest.mark.parametrize("as_of", [None, "2010-01-01", "2010-03-01"])
+def test_the_summary_served_is_the_summary_built_in_the_declared_shape(
+    api: PartiesApi, as_of: str | None
+) -> None:
+    """`/summary` declares its model in OpenAPI, and serves exactly what `aims` built in it."""
+    from sqlmodel import Session
+
+    from services.common.db import create_engine
+    from services.parties.obligations.derive import Rules
+    from services.parties.records import snapshot
+    from services.parties.summary.aims import summarize
+    from services.parties.summary.schemas import Summary
+
+    params = {"as_of": as_of} if as_of else {}
+    served = api.client.get("/summary", params=params).json()
+    app_state = api.client.app.state  # type: ignore[attr-defined]
+    rules: Rules = app_state.rules
+    engine = create_engine(api.url)
+    try:
+        with Session(engine) as session:
+            today = app_state.clock.today()
+            day = snapshot.current(session, today=today) if as_of is None else None
+            view = day or snapshot.as_of(session, day=date.fromisoformat(as_of or ""))
+            built = summarize(view, rules, served["commitments"]["by_status"])
+    finally:
+        engine.dispose()
+    assert served == json.loads(orjson.dumps(built))
+    Summary.model_validate(served)
+    schema = api.client.get("/openapi.json").json()["paths"]["/summary"]["get"]
+    assert schema["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Summary"
+    }

@@ -13,26 +13,14 @@ from pydantic import ValidationError
 from services.common.errors import Unprocessable
 from services.parties.actions_client import ActionInfo
 from services.parties.schemas import (
+    COMMITMENT_FIELDS,
     CommitmentPublic,
     CommitmentUpdate,
 )
 
-CSV_COLUMNS = [
-    "iso3",
-    "action",
-    "applies_to",
-    "status",
-    "target_date",
-    "narrative",
-    "evidence_url",
-    "version",
-    "updated_at",
-]
-
-
-IMPORT_COLUMNS = {"action", "status", "target_date", "narrative", "evidence_url", "version"}
-
-
+# Derived from the commitment's one field list: a new field is a new column, in and out.
+CSV_COLUMNS = ["iso3", "action", "applies_to", *COMMITMENT_FIELDS, "version", "updated_at"]
+IMPORT_COLUMNS = {"action", *COMMITMENT_FIELDS, "version"}
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
@@ -52,22 +40,16 @@ def commitments_csv(rows: Iterable[CommitmentPublic]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    row.iso3,
-                    row.action_number,
-                    row.applies_to,
-                    row.status.value,
-                    row.target_date,
-                    row.narrative,
-                    row.evidence_url,
-                    row.version,
-                    row.updated_at,
-                )
-            ]
+        written = (getattr(row, name) for name in COMMITMENT_FIELDS)
+        values = (
+            row.iso3,
+            row.action_number,
+            row.applies_to,
+            *written,
+            row.version,
+            row.updated_at,
         )
+        writer.writerow([_cell(v) for v in values])
     return buffer.getvalue()
 
 
@@ -126,11 +108,10 @@ def _import_row(
     if not version_text.isdigit():
         return None, error("version", "must be the version you read (0 for a new commitment)")
     try:
-        update = CommitmentUpdate(
-            status=(raw.get("status") or "").strip(),
-            target_date=(raw.get("target_date") or "").strip() or None,
-            narrative=_uncell(raw.get("narrative") or ""),
-            evidence_url=(raw.get("evidence_url") or "").strip() or None,
+        # An empty cell is an absent field: its default applies, or a required one is missing.
+        cells = {name: _uncell(raw.get(name) or "").strip() for name in COMMITMENT_FIELDS}
+        update = CommitmentUpdate.model_validate(
+            {name: text for name, text in cells.items() if text}
         )
     except ValidationError as exc:
         return None, [

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from services.parties.actions_client import ActionInfo
 from services.parties.commitments import repository
@@ -75,7 +75,7 @@ def all_progress(
 
 def progress_counts(
     groups: dict[str, frozenset[str]],
-    statuses: dict[tuple[str, int], str],
+    statuses: Mapping[tuple[str, int], str],
     actions: dict[int, ActionInfo],
 ) -> list[ActionProgressCounts]:
     """Per action: the parties its group holds and how many commitments are in each status."""
@@ -119,8 +119,5 @@ def _progress_party(
 def commitment_counts(session: Session, as_of: date | None) -> dict[str, int]:
     """How many commitments are in each status (latest versions), now or as of a day."""
     if as_of is None:
-        rows = session.exec(
-            select(Commitment.status, func.count()).group_by(col(Commitment.status))
-        ).all()
-        return dict(rows)
+        return repository.status_counts(session)
     return repository.status_counts_as_of(session, day=as_of)

@@ -65,17 +65,15 @@ def versions_as_of(session: Session, *, as_of: date, where: list[Any]) -> list[C
 def save_commitment(
     session: Session,
     *,
+    current: Commitment | None,
     iso3: str,
     action_number: int,
     values: dict[str, Any],
-    expected_version: int,
     actor: Actor,
     at: datetime,
 ) -> Commitment:
-    """Write a new version of a commitment, its history row and its audit row."""
-    current = get_commitment(session, iso3=iso3, action_number=action_number)
-    if (current.version if current is not None else 0) != expected_version:
-        raise PreconditionFailed("The commitment changed since you read it; read it again.")
+    """Write a new version of the commitment read (`current`; None: never written), its history
+    row and its audit row; the caller checked that the version read is the one expected."""
     before = document_of(current)
     old_status = current.status if current else None
     if current is None:
@@ -136,6 +134,14 @@ def count_status_change(session: Session, *, day: date, old: str | None, new: st
                 index_elements=["day", "status"], set_={"change": table.c.change + change}
             )
         )
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """How many commitments are in each status now."""
+    rows = session.exec(
+        select(Commitment.status, func.count()).group_by(col(Commitment.status))
+    ).all()
+    return {str(status): count for status, count in rows}  # a member as its text, the JSON key
 
 
 def status_counts_as_of(session: Session, *, day: date) -> dict[str, int]:

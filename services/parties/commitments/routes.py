@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
@@ -14,18 +15,17 @@ from services.common.errors import Unprocessable
 from services.common.etag import (
     json_with_etag,
     require_if_match,
-    version_etag,
 )
 from services.common.pagination import Page, PageDep
-from services.parties.commitments import csv_files, progress, repository, service
+from services.common.routes import ActionNumber, Iso3
+from services.parties.commitments import csv_files, progress, service
 from services.parties.http import (
     READ,
     WRITE,
     WRITES,
-    ActionNumber,
     AsOf,
     ContextDep,
-    Iso3,
+    PartyGroups,
     answer,
     party_in,
 )
@@ -42,10 +42,6 @@ from services.parties.schemas import (
 )
 
 router = APIRouter()
-
-
-def _commitment_etag(iso3: str, number: int, version: int) -> str:
-    return version_etag("commitment", f"{iso3}:{number}", version)
 
 
 @router.get(
@@ -159,15 +155,20 @@ def _csv(text: str, filename: str) -> Response:
     tags=["commitments"],
 )
 def read_commitment(
-    request: Request, session: SessionDep, ctx: ContextDep, iso3: Iso3, action: ActionNumber
+    request: Request,
+    groups: PartyGroups,
+    session: SessionDep,
+    ctx: ContextDep,
+    iso3: Iso3,
+    action: ActionNumber,
 ) -> Response:
     """Read one commitment, with the ETag to send when updating it."""
     party = lookup.get_party(session, iso3=iso3)
-    view = snapshot_on(session, ctx, None)
-    info = service.applicable_action(view, view.states[party.iso3], ctx, action)
-    stored = repository.get_commitment(session, iso3=party.iso3, action_number=action)
-    body = service.commitment_public(party.iso3, info, stored)
-    return json_with_etag(request, body, etag=_commitment_etag(party.iso3, action, body.version))
+    body = service.read_commitment(
+        session, iso3=party.iso3, groups=groups, catalogue=ctx.catalogue, number=action
+    )
+    etag = service.commitment_etag(party.iso3, action, body.version)
+    return json_with_etag(request, body, etag=etag)
 
 
 @router.put(
@@ -181,6 +182,7 @@ def update_commitment(
     request: Request,
     response: Response,
     principal: CurrentPrincipal,
+    groups: PartyGroups,
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
@@ -188,26 +190,20 @@ def update_commitment(
     body: CommitmentUpdate,
 ) -> CommitmentPublic:
     """Update the party's commitment on an action (its state key, or admin; If-Match)."""
-    # Whom the action binds comes from the view as last loaded (groups change only with a
-    # party's obligations), read before this request's transaction begins: loading the view
-    # takes a connection of its own, which a writer holding the write lock must never wait for.
-    groups = request.app.state.current.latest().groups.get(iso3.upper(), frozenset())
     party = lookup.get_party(session, iso3=iso3)
     ensure_may_write_state(principal, party.iso3)
-    info = service.binding_action(party.iso3, groups, ctx.catalogue, action)
-    stored = repository.get_commitment(session, iso3=party.iso3, action_number=action)
-    version = stored.version if stored is not None else 0
-    require_if_match(request, _commitment_etag(party.iso3, action, version))
-    saved = service.save_commitment(
+    saved = service.update_commitment(
         session,
         iso3=party.iso3,
-        action=info,
+        groups=groups,
+        catalogue=ctx.catalogue,
+        number=action,
         update=body,
-        expected_version=version,
+        if_match=partial(require_if_match, request),
         actor=principal.actor,
         at=ctx.now,
     )
-    response.headers["ETag"] = _commitment_etag(party.iso3, action, saved.version)
+    response.headers["ETag"] = service.commitment_etag(party.iso3, action, saved.version)
     return saved
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlmodel import Session
 
 from services.common.audit import Actor, history
 from services.common.errors import Conflict, NotFound
+from services.common.etag import version_etag
 from services.parties.actions_client import ActionInfo
 from services.parties.commitments import repository
 from services.parties.commitments.csv_files import ImportRow
@@ -25,6 +27,7 @@ from services.parties.obligations.derive import (
 from services.parties.records.context import Context
 from services.parties.records.snapshot import Snapshot
 from services.parties.schemas import (
+    COMMITMENT_FIELDS,
     CommitmentPublic,
     CommitmentStatus,
     CommitmentUpdate,
@@ -37,12 +40,6 @@ def applicable_actions(view_: Snapshot, state: State, context: Context) -> list[
     groups = groups_for(view_, state, context.rules)
     actions = context.catalogue.actions()
     return [actions[n] for n in sorted(actions) if actions[n].applies_to in groups]
-
-
-def applicable_action(view_: Snapshot, state: State, context: Context, number: int) -> ActionInfo:
-    """Return one action that binds the party, or raise NotFound."""
-    groups = groups_for(view_, state, context.rules)
-    return binding_action(state.iso3, groups, context.catalogue, number)
 
 
 def binding_action(
@@ -61,33 +58,19 @@ def commitment_public(
     iso3: str, action: ActionInfo, row: Commitment | CommitmentVersion | None
 ) -> CommitmentPublic:
     """Shape a commitment; one never written is `not_started` at version 0."""
+    known = {"iso3": iso3, "action_number": action.number, "applies_to": action.applies_to}
     if row is None:
-        return CommitmentPublic(
-            iso3=iso3,
-            action_number=action.number,
-            applies_to=action.applies_to,
-            status=CommitmentStatus.NOT_STARTED,
-            target_date=None,
-            narrative="",
-            evidence_url=None,
-            version=0,
-            updated_at=None,
-            updated_by=None,
+        never_written = {"status": CommitmentStatus.NOT_STARTED, "version": 0}
+        return CommitmentPublic.model_validate(
+            {**known, **never_written, "updated_at": None, "updated_by": None}
         )
-    updated_at = row.updated_at if isinstance(row, Commitment) else row.recorded_at
-    updated_by = row.updated_by if isinstance(row, Commitment) else row.recorded_by
-    return CommitmentPublic(
-        iso3=iso3,
-        action_number=action.number,
-        applies_to=action.applies_to,
-        status=CommitmentStatus(row.status),
-        target_date=row.target_date,
-        narrative=row.narrative,
-        evidence_url=row.evidence_url,
-        version=row.version,
-        updated_at=updated_at,
-        updated_by=updated_by,
-    )
+    written = {name: getattr(row, name) for name in COMMITMENT_FIELDS}
+    if isinstance(row, Commitment):
+        updated_at, updated_by = row.updated_at, row.updated_by
+    else:
+        updated_at, updated_by = row.recorded_at, row.recorded_by
+    stamp = {"version": row.version, "updated_at": updated_at, "updated_by": updated_by}
+    return CommitmentPublic.model_validate({**known, **written, **stamp})
 
 
 def commitments_of(
@@ -119,32 +102,61 @@ def _stored_commitments(session: Session, *, iso3: str, as_of: date | None) -> d
 
 
 def commitment_values(update: CommitmentUpdate) -> dict[str, Any]:
-    """The stored fields of a commitment update."""
-    return {
-        "status": update.status.value,
-        "target_date": update.target_date,
-        "narrative": update.narrative,
-        "evidence_url": str(update.evidence_url) if update.evidence_url else None,
-    }
+    """The stored fields of a commitment update (the columns keep each as its model types it)."""
+    return {name: getattr(update, name) for name in COMMITMENT_FIELDS}
 
 
-def save_commitment(
+def commitment_etag(iso3: str, number: int, version: int) -> str:
+    """The ETag of a commitment's version (0: never written)."""
+    return version_etag("commitment", f"{iso3}:{number}", version)
+
+
+def read_commitment(
+    session: Session, *, iso3: str, groups: frozenset[str], catalogue: ActionCatalogue, number: int
+) -> CommitmentPublic:
+    """A party's commitment on an action that binds it (404 for one that does not)."""
+    action = binding_action(iso3, groups, catalogue, number)
+    stored = repository.get_commitment(session, iso3=iso3, action_number=number)
+    return commitment_public(iso3, action, stored)
+
+
+def update_commitment(
+    session: Session,
+    *,
+    iso3: str,
+    groups: frozenset[str],
+    catalogue: ActionCatalogue,
+    number: int,
+    update: CommitmentUpdate,
+    if_match: Callable[[str], None],
+    actor: Actor,
+    at: datetime,
+) -> CommitmentPublic:
+    """A party's update: the action must bind it, and `if_match` accept the ETag of the row read."""
+    action = binding_action(iso3, groups, catalogue, number)
+    stored = repository.get_commitment(session, iso3=iso3, action_number=number)
+    if_match(commitment_etag(iso3, number, stored.version if stored is not None else 0))
+    return _write(
+        session, iso3=iso3, action=action, stored=stored, update=update, actor=actor, at=at
+    )
+
+
+def _write(
     session: Session,
     *,
     iso3: str,
     action: ActionInfo,
+    stored: Commitment | None,
     update: CommitmentUpdate,
-    expected_version: int,
     actor: Actor,
     at: datetime,
 ) -> CommitmentPublic:
-    """Write a commitment (the caller checked the key and the precondition)."""
     row = repository.save_commitment(
         session,
+        current=stored,
         iso3=iso3,
         action_number=action.number,
         values=commitment_values(update),
-        expected_version=expected_version,
         actor=actor,
         at=at,
     )
@@ -178,12 +190,12 @@ def import_commitments(
             extra={"errors": stale},
         )
     return [
-        save_commitment(
+        _write(
             session,
             iso3=iso3,
             action=r.action,
+            stored=stored.get(r.action.number),
             update=r.update,
-            expected_version=r.version,
             actor=actor,
             at=at,
         )

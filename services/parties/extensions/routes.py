@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
@@ -14,14 +14,9 @@ from services.common.etag import (
     version_etag,
 )
 from services.common.idempotency import IdempotencyDep, once
+from services.common.routes import Iso3, RowId
 from services.parties.extensions import repository, service
-from services.parties.http import (
-    READ,
-    WRITE,
-    WRITES,
-    ContextDep,
-    Iso3,
-)
+from services.parties.http import READ, WRITE, WRITES, ContextDep
 from services.parties.models import (
     idempotency_keys,
 )
@@ -115,7 +110,7 @@ def read_extension_request(
     request: Request,
     session: SessionDep,
     iso3: Iso3,
-    request_id: Annotated[int, Path(ge=1, le=2**62)],
+    request_id: RowId,
 ) -> Response:
     """Read one extension request."""
     party = lookup.get_party(session, iso3=iso3)
@@ -139,7 +134,7 @@ def analyse_extension_request(
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
-    request_id: Annotated[int, Path(ge=1, le=2**62)],
+    request_id: RowId,
     body: ExtensionAnalysis,
 ) -> ExtensionRequestPublic:
     """Record the analysis of a request (admin key, If-Match)."""
@@ -165,7 +160,7 @@ def decide_extension_request(
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
-    request_id: Annotated[int, Path(ge=1, le=2**62)],
+    request_id: RowId,
     body: ExtensionDecision,
 ) -> ExtensionRequestPublic:
     """Record the meeting's decision; a grant moves the Article 5 deadline (admin key, If-Match)."""

@@ -11,16 +11,8 @@ from services.common.etag import (
     require_if_match,
     version_etag,
 )
-from services.parties.http import (
-    READ,
-    WRITE,
-    WRITES,
-    AsOf,
-    ContextDep,
-    Iso3,
-    answer,
-    party_in,
-)
+from services.common.routes import Iso3
+from services.parties.http import READ, WRITE, WRITES, AsOf, ContextDep, answer, party_in
 from services.parties.obligations import service
 from services.parties.obligations.deadlines import (
     DeadlineKind,

@@ -7,13 +7,8 @@ from fastapi import APIRouter, Response
 from services.common.auth import CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyDep, once
-from services.parties.http import (
-    READ,
-    WRITE,
-    WRITES,
-    ContextDep,
-    Iso3,
-)
+from services.common.routes import Iso3
+from services.parties.http import READ, WRITE, WRITES, ContextDep
 from services.parties.models import (
     idempotency_keys,
 )

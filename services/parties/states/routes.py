@@ -15,15 +15,8 @@ from services.common.etag import (
     version_etag,
 )
 from services.common.pagination import Page, PageDep
-from services.parties.http import (
-    READ,
-    WRITE,
-    WRITES,
-    AsOf,
-    ContextDep,
-    Iso3,
-    answer,
-)
+from services.common.routes import Iso3
+from services.parties.http import READ, WRITE, WRITES, AsOf, ContextDep, answer
 from services.parties.obligations.derive import (
     deadline_public,
     deadlines_of,

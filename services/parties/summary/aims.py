@@ -6,7 +6,7 @@ Every figure says where it comes from: a `source` (a seeded, dated figure) or a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -55,7 +55,7 @@ def figure(row: ConventionFigure | None) -> dict[str, Any] | None:
 def summarize(
     snapshot: Snapshot,
     rules: Rules,
-    commitments_by_status: dict[str, int],
+    commitments_by_status: Mapping[str, int],
     deadlines: dict[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     """Compute every section of the summary (from the parties' deadlines, if already known)."""

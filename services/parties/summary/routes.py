@@ -12,12 +12,7 @@ from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep
 from services.common.types import IsoDate
 from services.parties.commitments.progress import commitment_counts
-from services.parties.http import (
-    READ,
-    AsOf,
-    ContextDep,
-    answer,
-)
+from services.parties.http import READ, AsOf, ContextDep, answer
 from services.parties.records.current import Derived
 from services.parties.records.snapshot import Snapshot
 from services.parties.schemas import (
@@ -25,20 +20,21 @@ from services.parties.schemas import (
 )
 from services.parties.summary.aims import summarize
 from services.parties.summary.changes import changes_since
+from services.parties.summary.schemas import Summary, typed
 
 router = APIRouter()
 
 
-@router.get("/summary", responses=READ, tags=["summary"])
+@router.get("/summary", response_model=Summary, responses=READ, tags=["summary"])
 async def read_summary(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
     """The four aims and cooperation, transparency, compliance — now or as of a day."""
 
     def current(derived: Derived) -> dict[str, Any]:
-        counts = Counter(c.status for c in derived.commitments.values())
-        return summarize(derived.snapshot, ctx.rules, dict(counts), derived.deadlines)
+        counts = Counter(c.status.value for c in derived.commitments.values())
+        return typed(summarize(derived.snapshot, ctx.rules, dict(counts), derived.deadlines))
 
     def replayed(session: Session, view: Snapshot) -> dict[str, Any]:
-        return summarize(view, ctx.rules, commitment_counts(session, as_of))
+        return typed(summarize(view, ctx.rules, commitment_counts(session, as_of)))
 
     return await answer(request, ctx, as_of, ("summary",), current, replayed_with_session=replayed)
 
