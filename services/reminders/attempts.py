@@ -17,17 +17,21 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, or_, select
 
-from services.common.audit import Actor
+from services.common.audit import Actor, document_of
 from services.common.errors import Conflict
-from services.reminders import repository, webhook_secrets
+from services.reminders import webhook_secrets
+from services.reminders.channels import address_on
 from services.reminders.digest import Addressee, Digest, EventView, Item
 from services.reminders.lease import Fence
 from services.reminders.models import Delivery, DeliveryAttempt, Event, Recipient, Reminder
+from services.reminders.repository import audited
+from services.reminders.repository import deliveries as delivery_repository
+from services.reminders.repository import outbox as outbox_repository
+from services.reminders.repository.deliveries import SENDABLE
 from services.reminders.schemas import DeliveryStatus, ReminderStatus
 from services.reminders.settings import RemindersSettings
 
 logger = logging.getLogger(__name__)
-SENDABLE = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 Keyed = TypeVar("Keyed", Recipient, Event)
 
 
@@ -81,42 +85,49 @@ def begin_attempts(
 ) -> list[Begun]:
     """Record the start of an attempt on each digest still due; return what to send."""
     _check(session, fence)
-    deliveries = session.exec(
-        select(Delivery)
-        .where(
-            col(Delivery.id).in_(delivery_ids),
-            col(Delivery.status).in_(SENDABLE),
-            col(Delivery.next_attempt_at) <= now,
-        )
-        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-    ).all()
+    deliveries = delivery_repository.due_deliveries(session, delivery_ids=delivery_ids, now=now)
     ids = [d.id for d in deliveries]
     recipients = _by_id(session, Recipient, {d.recipient_id for d in deliveries})
     secrets = webhook_secrets.signing_secrets(session, list(recipients), now=now)
-    rows = repository.reminders_by_delivery(session, delivery_ids=ids)
+    rows = outbox_repository.reminders_by_delivery(session, delivery_ids=ids)
     events = _by_id(session, Event, {r.event_id for found in rows.values() for r in found})
-    last = repository.last_attempts(session, delivery_ids=ids)
+    last = delivery_repository.last_attempts(session, delivery_ids=ids)
     started: list[tuple[Digest, DeliveryAttempt]] = []
     for delivery in deliveries:
         recipient = recipients[delivery.recipient_id]
-        if not recipient.active or recipient.address(delivery.channel) is None:
+        address = address_on(recipient, delivery.channel)
+        if not recipient.active or address is None:
+            # Deleted, or its address on this channel removed, since the digest was formed.
             _settle(
                 delivery, rows[delivery.id], DeliveryStatus.CANCELLED, ReminderStatus.CANCELLED, now
             )
             continue
-        delivery.attempts += 1
-        attempt = DeliveryAttempt(
-            delivery_id=delivery.id,
-            number=last[delivery.id].number + 1 if delivery.id in last else 1,
-            started_at=now,
-            outcome="started",
-            lease_token=fence.token if fence is not None else None,
-        )
-        session.add(attempt)
-        addressee = Addressee.of(recipient, secrets.get(recipient.id or 0, ()))
+        attempt = _start(session, delivery, last.get(delivery.id), now, fence)
+        own_secrets = secrets.get(recipient.id or 0, ())
+        addressee = Addressee.of(recipient, address=address, webhook_secrets=own_secrets)
         started.append((_digest(delivery, addressee, rows[delivery.id], events), attempt))
     session.flush()  # the attempts' ids
     return [Begun(digest, attempt.id or 0) for digest, attempt in started]
+
+
+def _start(
+    session: Session,
+    delivery: Delivery,
+    last: DeliveryAttempt | None,
+    now: datetime,
+    fence: Fence | None,
+) -> DeliveryAttempt:
+    """Count an attempt against its digest and add its row, numbered after the last one."""
+    delivery.attempts += 1
+    attempt = DeliveryAttempt(
+        delivery_id=delivery.id,
+        number=last.number + 1 if last is not None else 1,
+        started_at=now,
+        outcome="started",
+        lease_token=fence.token if fence is not None else None,
+    )
+    session.add(attempt)
+    return attempt
 
 
 def _by_id(session: Session, model: type[Keyed], ids: Collection[int]) -> dict[int, Keyed]:
@@ -153,7 +164,7 @@ def finish_attempts(
     attempts = _open_attempts(session, [o.attempt_id for o in outcomes], fence)
     ids = [attempt.delivery_id for attempt in attempts.values()]
     deliveries = {d.id: d for d in session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))}
-    rows = repository.reminders_by_delivery(session, delivery_ids=ids)
+    rows = outbox_repository.reminders_by_delivery(session, delivery_ids=ids)
     recorded = 0
     for outcome in outcomes:
         attempt = attempts.get(outcome.attempt_id)
@@ -270,18 +281,18 @@ def requeue(session: Session, *, delivery: Delivery, actor: Actor, now: datetime
     """Give a dead-lettered digest a fresh round of attempts (its attempt log stays)."""
     if delivery.status != DeliveryStatus.DEAD:
         raise Conflict(f"Delivery {delivery.id} is {delivery.status}; only a dead one is retried.")
-    before = repository.dump(delivery)
-    rows = repository.reminders_in(session, delivery_id=delivery.id)
+    before = document_of(delivery)
+    rows = outbox_repository.reminders_in(session, delivery_id=delivery.id)
     _settle(delivery, rows, DeliveryStatus.RETRYING, ReminderStatus.PENDING, now)
     delivery.attempts, delivery.next_attempt_at = 0, now
     session.flush()
-    repository.audit(
+    audited.record(
         session,
         entity="delivery",
         entity_id=delivery.id,
         version=1,
         before=before,
-        after=repository.dump(delivery),
+        after=document_of(delivery),
         actor=actor,
         at=now,
         operation="requeue",

@@ -25,17 +25,21 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from services.common.db import write_session
-from services.reminders import attempts, repository
+from services.reminders import attempts
 from services.reminders.attempts import Begun, Outcome, RetryPolicy
-from services.reminders.channels import Channel, DeliveryFailed
+from services.reminders.channels.base import DeliveryFailed, Sender
 from services.reminders.digest import Digest
 from services.reminders.lease import Fence, LeaseLost
 from services.reminders.models import Delivery, Reminder
+from services.reminders.repository import deliveries as delivery_repository
+from services.reminders.repository import locks
+from services.reminders.repository import outbox as outbox_repository
 from services.reminders.schemas import DeliveryStatus, ReminderStatus
 
 logger = logging.getLogger(__name__)
 # How often a delivery run records the outcomes of the sends that finished meanwhile.
 RECORD_EVERY_SECONDS = 0.05
+DigestKey = tuple[int, str, date]  # recipient id, channel, day: one digest's reminders
 
 
 @dataclass
@@ -65,40 +69,50 @@ def form_digests(session: Session, *, now: datetime, fence: Fence | None = None)
     """Group the due reminders by recipient, channel and day into digests; expire stale ones."""
     if fence is not None:
         fence.check(session)
-    repository.lock_outbox(session)
-    groups: dict[tuple[int, str, date], list[Reminder]] = defaultdict(list)
+    locks.lock_outbox(session)
+    groups, expired = _group_due(outbox_repository.loose_reminders(session, due_by=now), now)
+    last = delivery_repository.last_sequences(
+        session,
+        recipient_ids={recipient for recipient, _, _ in groups},
+        days={day for _, _, day in groups},
+    )
+    digests = {key: _new_digest(key, last.get(key, 0) + 1, now) for key in groups}
+    session.add_all(digests.values())
+    session.flush()  # the digests exist before their reminders point at them
+    for key, rows in groups.items():
+        for row in rows:
+            row.delivery_id, row.updated_at = digests[key].id, now
+    session.flush()
+    return len(groups), expired
+
+
+def _group_due(
+    rows: Iterable[Reminder], now: datetime
+) -> tuple[dict[DigestKey, list[Reminder]], int]:
+    """Group the rows still worth sending by digest, expire the others; count the expired."""
+    groups: dict[DigestKey, list[Reminder]] = defaultdict(list)
     expired = 0
-    for row in repository.loose_reminders(session, due_by=now):
+    for row in rows:
         if now >= row.expires_at:
             row.status, row.updated_at = ReminderStatus.EXPIRED, now
             expired += 1
         else:
             groups[(row.recipient_id, row.channel, row.due_at.date())].append(row)
-    last = repository.last_sequences(
-        session,
-        recipient_ids={recipient for recipient, _, _ in groups},
-        days={day for _, _, day in groups},
+    return groups, expired
+
+
+def _new_digest(key: DigestKey, sequence: int, now: datetime) -> Delivery:
+    recipient_id, channel, day = key
+    return Delivery(
+        id=new_digest_id(),
+        recipient_id=recipient_id,
+        channel=channel,
+        day=day,
+        sequence=sequence,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=now,
+        created_at=now,
     )
-    deliveries = {
-        key: Delivery(
-            id=new_digest_id(),
-            recipient_id=key[0],
-            channel=key[1],
-            day=key[2],
-            sequence=last.get(key, 0) + 1,
-            status=DeliveryStatus.PENDING,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for key in groups
-    }
-    session.add_all(deliveries.values())
-    session.flush()  # the digests exist before their reminders point at them
-    for key, rows in groups.items():
-        for row in rows:
-            row.delivery_id, row.updated_at = deliveries[key].id, now
-    session.flush()
-    return len(groups), expired
 
 
 @dataclass
@@ -107,7 +121,7 @@ class _Run:
 
     engine: Engine
     now: Callable[[], datetime]
-    channels: Mapping[str, Channel]
+    channels: Mapping[str, Sender]  # the sender of each channel, by channel name
     policy: RetryPolicy
     stop: threading.Event
     fence: Fence | None
@@ -125,19 +139,19 @@ class _Run:
             )
 
     def attempt(self, begun: Begun) -> Outcome:
-        channel = self.channels[begun.digest.channel]
         digest = begun.digest
+        sender = self.channels[digest.channel]
         # Told to stop, or the lease is too old to trust: nothing goes out.
         if self.stop.is_set() or (self.fence is not None and not self.fence.valid()):
-            return Outcome(begun.attempt_id, digest.id, channel.transport, interrupted=True)
-        return Outcome(begun.attempt_id, digest.id, channel.transport, error=_send(channel, digest))
+            return Outcome(begun.attempt_id, digest.id, sender.transport, interrupted=True)
+        return Outcome(begun.attempt_id, digest.id, sender.transport, error=_send(sender, digest))
 
 
 def deliver_due(
     engine: Engine,
     *,
     now: Callable[[], datetime],
-    channels: Mapping[str, Channel],
+    channels: Mapping[str, Sender],
     policy: RetryPolicy,
     stop: threading.Event | None = None,
     concurrency: int = 1,
@@ -157,14 +171,14 @@ def deliver_due(
         with write_session(engine, expire_on_commit=False) as session:
             report.formed, report.expired = form_digests(session, now=now(), fence=fence)
         with Session(engine) as session:
-            due = deque(repository.sendable_deliveries(session, now=now()))
+            due = deque(delivery_repository.sendable_deliveries(session, now=now()))
         _send_all(run, due, batch_size, concurrency, report)
     except LeaseLost as lost:
         logger.warning("lost the lease: this delivery run stops", extra={"reason": str(lost)})
         report.lease_lost = True
     finally:
-        for channel in channels.values():
-            channel.close()
+        for sender in channels.values():
+            sender.close()
     return report
 
 
@@ -193,9 +207,9 @@ def _send_all(
             raise
 
 
-def _send(channel: Channel, digest: Digest) -> str | None:
+def _send(sender: Sender, digest: Digest) -> str | None:
     try:
-        channel.send(digest)
+        sender.send(digest)
     except DeliveryFailed as exc:
         logger.warning("delivery failed", extra={"delivery_id": digest.id, "error": str(exc)})
         return str(exc)
@@ -203,5 +217,5 @@ def _send(channel: Channel, digest: Digest) -> str | None:
         # A bug in one digest must not stop the others, nor leave this attempt unrecorded.
         logger.exception("delivery crashed", extra={"delivery_id": digest.id})
         return f"internal error: {type(exc).__name__}"
-    logger.info("delivered", extra={"delivery_id": digest.id, "transport": channel.transport})
+    logger.info("delivered", extra={"delivery_id": digest.id, "transport": sender.transport})
     return None

@@ -1,10 +1,13 @@
-"""A digest: the reminders due on one day for one recipient and channel, and how it reads."""
+"""A digest: the reminders due on one day for one recipient and channel, and how it reads.
+
+The subject and the plain text are words any channel may send (the email and the log do); a
+channel's own wire format lives in its module (the webhook's JSON in `channels/webhook.py`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from services.reminders.models import Event, Recipient
 
@@ -42,30 +45,30 @@ class EventView:
 
 @dataclass(frozen=True)
 class Addressee:
-    """Who a digest goes to, and where."""
+    """Who a digest goes to, and where: the address on the digest's channel."""
 
     id: int
     role: str
     iso3: str | None
     name: str
-    email: str | None
-    webhook_url: str | None
+    address: str
     language: str
     # The recipient's own signing secrets, newest first; none for one made before recipients
     # had their own (the deployment's secret signs for it).
     webhook_secrets: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, recipient: Recipient, webhook_secrets: tuple[str, ...] = ()) -> Addressee:
-        """Copy what a message needs from a recipient row."""
+    def of(
+        cls, recipient: Recipient, *, address: str, webhook_secrets: tuple[str, ...] = ()
+    ) -> Addressee:
+        """Copy what a message needs from a recipient row, with its address on one channel."""
         assert recipient.id is not None
         return cls(
             id=recipient.id,
             role=recipient.role,
             iso3=recipient.iso3,
             name=recipient.name,
-            email=recipient.email,
-            webhook_url=recipient.webhook_url,
+            address=address,
             language=recipient.language,
             webhook_secrets=webhook_secrets,
         )
@@ -151,7 +154,7 @@ def phrases(language: str) -> Phrases:
 
 
 def subject(digest: Digest) -> str:
-    """Return the email subject of a digest."""
+    """Return the subject line of a digest (the email's Subject)."""
     return phrases(digest.recipient.language).subject.format(day=digest.day.isoformat())
 
 
@@ -177,43 +180,3 @@ def _line(item: Item, day: date, words: Phrases) -> str:
         days = (day - event.start).days
         when = words.after[days != 1].format(days=days)
     return f"{event.title}{where}: {dates} ({when})"
-
-
-def payload(digest: Digest) -> dict[str, Any]:
-    """Return the webhook body of a digest (Standard Webhooks' type, timestamp, data)."""
-    recipient = digest.recipient
-    return {
-        "type": "reminders.digest",
-        "timestamp": digest.created_at.isoformat(),
-        "data": {
-            "id": digest.id,
-            "day": digest.day.isoformat(),
-            "recipient": {
-                "id": recipient.id,
-                "role": recipient.role,
-                "iso3": recipient.iso3,
-                "name": recipient.name,
-                "language": recipient.language,
-            },
-            "reminders": [_reminder(item) for item in digest.items],
-        },
-    }
-
-
-def _reminder(item: Item) -> dict[str, Any]:
-    event = item.event
-    return {
-        "id": item.reminder_id,
-        "offset_days": item.offset_days,
-        "event": {
-            "id": event.id,
-            "title": event.title,
-            "kind": event.kind,
-            "start": event.start.isoformat(),
-            "end": event.end.isoformat(),
-            "location": event.location,
-            "iso3": event.iso3,
-            "source": event.source,
-            "status": event.status,
-        },
-    }

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from services.common.app import create_service_app
 from services.common.errors import ServiceUnavailable
-from services.reminders import repository
 from services.reminders.clients import parties_client
 from services.reminders.recipient_routes import router as recipient_router
+from services.reminders.repository import syncs as sync_repository
 from services.reminders.routes import router
 from services.reminders.secret_routes import router as secret_router
 from services.reminders.service import StateDirectory
@@ -51,7 +51,7 @@ def _states_listed(request: Request) -> None:
 
 def _last_sync_ok(request: Request) -> None:
     with Session(request.app.state.engine) as session:
-        run = repository.last_sync(session)
+        run = sync_repository.last_sync(session)
     if run is None:
         raise ServiceUnavailable("no sync with the parties service has run yet")
     if run.outcome != "ok":

@@ -112,6 +112,7 @@ class Recipient(RemindersTable, Versioned, table=True):
     role: str = Field(max_length=24, index=True)  # state_contact, committee_member
     iso3: str | None = Field(default=None, max_length=3, index=True)
     name: str = Field(max_length=200)
+    # One address column per channel, named by the channel's `field` (`channels/`).
     email: str | None = Field(default=None, max_length=320)
     webhook_url: str | None = Field(default=None, max_length=2000)
     language: str = Field(max_length=8)
@@ -120,10 +121,6 @@ class Recipient(RemindersTable, Versioned, table=True):
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
     updated_by: str = Field(max_length=64)
-
-    def address(self, channel: str) -> str | None:
-        """The recipient's address on a channel (its e-mail, its webhook URL), if it has one."""
-        return {"email": self.email, "webhook": self.webhook_url}.get(channel)
 
 
 class WebhookSecret(RemindersTable, table=True):
@@ -159,7 +156,7 @@ class Delivery(RemindersTable, table=True):
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=1000)
     next_attempt_at: datetime = Field(sa_type=UtcDateTime)
-    transport: str | None = Field(default=None, max_length=16)  # smtp, log, webhook
+    transport: str | None = Field(default=None, max_length=16)  # its sender's: smtp, log, webhook
     created_at: datetime = Field(sa_type=UtcDateTime)
     delivered_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
@@ -178,7 +175,7 @@ class Reminder(RemindersTable, table=True):
     # Days from the event's start: -30 is "30 days before", +1 "a day after, unless met".
     offset_days: int
     recipient_id: int = Field(foreign_key="recipients.id", index=True)
-    channel: str = Field(max_length=16)  # email, webhook
+    channel: str = Field(max_length=16)  # a channel's name: email, webhook (`channels/`)
     due_at: datetime = Field(sa_type=UtcDateTime)
     # After this the reminder is pointless (the meeting has begun): it expires instead of going.
     expires_at: datetime = Field(sa_type=UtcDateTime)

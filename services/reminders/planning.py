@@ -16,8 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlmodel import Session
 
 from services.common.audit import Actor
-from services.reminders import repository
+from services.reminders.channels import reachable_on
 from services.reminders.models import Event, Recipient, Reminder, Rule
+from services.reminders.repository import audited, locks
+from services.reminders.repository import events as event_repository
+from services.reminders.repository import outbox as outbox_repository
+from services.reminders.repository import recipients as recipient_repository
+from services.reminders.repository import rules as rule_repository
 from services.reminders.schemas import (
     MAX_AFTER_DAYS,
     Audience,
@@ -84,15 +89,6 @@ def audience_of(event: Event, audience: str, recipients: Iterable[Recipient]) ->
     ]
 
 
-def channels_of(recipient: Recipient) -> list[str]:
-    """Return the channels a recipient can be reached on."""
-    return [
-        name
-        for name, address in (("email", recipient.email), ("webhook", recipient.webhook_url))
-        if address
-    ]
-
-
 def wanted(
     events: Iterable[Event],
     rules: dict[str, Rule],
@@ -114,7 +110,7 @@ def wanted(
                 continue
             for person in people:
                 assert person.id is not None
-                for channel in channels_of(person):
+                for channel in reachable_on(person):
                     found[(event.id, offset, person.id, channel)] = slot
     return found
 
@@ -138,14 +134,14 @@ def plan(
     actor: Actor = PLANNER,
 ) -> PlanOutcome:
     """Bring the outbox in line with the events, rules and recipients in scope."""
-    repository.lock_outbox(session)
-    events = repository.plannable_events(
+    locks.lock_outbox(session)
+    events = event_repository.plannable_events(
         session, since=(now - LOOKBACK).date(), event_ids=scope.event_ids, kinds=scope.kinds
     )
-    rules = {rule.kind: rule for rule in repository.list_rules(session)}
-    people = repository.active_recipients(session, recipient_ids=scope.recipient_ids)
+    rules = {rule.kind: rule for rule in rule_repository.list_rules(session)}
+    people = recipient_repository.active_recipients(session, recipient_ids=scope.recipient_ids)
     want = wanted(events, rules, people, send_hour=send_hour, now=now)
-    rows = repository.reminders_of(
+    rows = outbox_repository.reminders_of(
         session,
         event_ids=[e.id for e in events if e.id is not None],
         recipient_ids=scope.recipient_ids,
@@ -160,7 +156,7 @@ def plan(
             outcome.created += 1
     session.flush()
     if outcome.changed:
-        repository.audit(
+        audited.record(
             session,
             entity="outbox",
             entity_id="plan",

@@ -15,9 +15,10 @@ from services.common.db import SessionDep
 from services.common.etag import json_with_etag, require_if_match, version_etag
 from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
-from services.reminders import repository, service
+from services.reminders import service
 from services.reminders.http import GONE, PRIVATE, WRITE, ContextDep, Id, Iso3
 from services.reminders.models import Recipient, idempotency_keys
+from services.reminders.repository import recipients as recipient_repository
 from services.reminders.schemas import RecipientInput, RecipientPublic, RecipientSaved, Role
 
 router = APIRouter()
@@ -40,14 +41,14 @@ def _saved(saved: service.SavedRecipient) -> RecipientSaved:
 def _recipients_page(
     session: SessionDep, page: PageDep, role: Role, iso3: str | None
 ) -> Page[RecipientPublic]:
-    rows, total = repository.list_recipients(
+    rows, total = recipient_repository.list_recipients(
         session, role=role.value, iso3=iso3, limit=page.limit, offset=page.offset
     )
     return Page.of([RecipientPublic.model_validate(r) for r in rows], total=total, params=page)
 
 
 def _contact(session: SessionDep, iso3: str, contact_id: int) -> Recipient:
-    return repository.get_recipient(
+    return recipient_repository.get_recipient(
         session, recipient_id=contact_id, role=Role.STATE_CONTACT, iso3=iso3.upper()
     )
 
@@ -183,7 +184,7 @@ def restore_contact(
     contact_id: Id,
 ) -> RecipientPublic:
     """Undo the deletion of a contact point (admin key); 409 if it is not deleted."""
-    contact = repository.get_recipient(
+    contact = recipient_repository.get_recipient(
         session, recipient_id=contact_id, role=Role.STATE_CONTACT, iso3=iso3.upper(), deleted=True
     )
     service.restore_recipient(session, recipient=contact, ctx=ctx, actor=principal.actor)
@@ -192,7 +193,7 @@ def restore_contact(
 
 
 def _member(session: SessionDep, member_id: int) -> Recipient:
-    return repository.get_recipient(
+    return recipient_repository.get_recipient(
         session, recipient_id=member_id, role=Role.COMMITTEE_MEMBER, iso3=None
     )
 
@@ -315,7 +316,7 @@ def restore_committee_member(
     member_id: Id,
 ) -> RecipientPublic:
     """Undo the deletion of a committee member (admin key); 409 if it is not deleted."""
-    member = repository.get_recipient(
+    member = recipient_repository.get_recipient(
         session, recipient_id=member_id, role=Role.COMMITTEE_MEMBER, iso3=None, deleted=True
     )
     service.restore_recipient(session, recipient=member, ctx=ctx, actor=principal.actor)

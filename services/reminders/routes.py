@@ -18,7 +18,7 @@ from services.common.idempotency import IdempotencyDep, once
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
 from services.common.types import IsoDate
-from services.reminders import attempts, calendar, planning, repository, service
+from services.reminders import attempts, calendar, planning, service
 from services.reminders.http import (
     PRIVATE,
     READ,
@@ -31,6 +31,10 @@ from services.reminders.http import (
     StateFilter,
 )
 from services.reminders.models import Event, Recipient, Rule, idempotency_keys
+from services.reminders.repository import deliveries as delivery_repository
+from services.reminders.repository import events as event_repository
+from services.reminders.repository import outbox as outbox_repository
+from services.reminders.repository import rules as rule_repository
 from services.reminders.schemas import (
     AttemptPublic,
     DeliveryDetail,
@@ -71,7 +75,7 @@ def list_events(
     """List meetings, dates and deadlines by date, filtered by period, kind or state."""
     if start_from is not None and to is not None and to < start_from:
         raise Unprocessable(f"to ({to}) precedes from ({start_from}).")
-    rows, total = repository.list_events(
+    rows, total = event_repository.list_events(
         session,
         start_from=start_from,
         to=to,
@@ -86,7 +90,7 @@ def list_events(
 @router.get("/events/{event_id}", response_model=EventPublic, responses=READ, tags=["events"])
 def read_event(request: Request, session: SessionDep, event_id: Id) -> Response:
     """Read one event, with the ETag to send when moving it."""
-    event = repository.get_event(session, event_id=event_id)
+    event = event_repository.get_event(session, event_id=event_id)
     return json_with_etag(request, EventPublic.of(event), etag=_event_etag(event))
 
 
@@ -125,7 +129,7 @@ def update_event(
     body: EventInput,
 ) -> EventPublic:
     """Move or correct a meeting (admin key, If-Match); its pending reminders move with it."""
-    event = repository.get_event(session, event_id=event_id)
+    event = event_repository.get_event(session, event_id=event_id)
     require_if_match(request, _event_etag(event))
     service.update_event(session, event=event, body=body, ctx=ctx, actor=principal.actor)
     response.headers["ETag"] = _event_etag(event)
@@ -142,14 +146,14 @@ def _rule_etag(rule: Rule) -> str:
 @router.get("/rules", response_model=Page[RulePublic], tags=["rules"])
 def list_rules(session: SessionDep, page: PageDep) -> Page[RulePublic]:
     """List the lead times and audience of every kind of event."""
-    rules = [RulePublic.model_validate(rule) for rule in repository.list_rules(session)]
+    rules = [RulePublic.model_validate(rule) for rule in rule_repository.list_rules(session)]
     return Page.of(rules[page.offset : page.offset + page.limit], total=len(rules), params=page)
 
 
 @router.get("/rules/{kind}", response_model=RulePublic, responses=READ, tags=["rules"])
 def read_rule(request: Request, session: SessionDep, kind: Kind) -> Response:
     """Read the rule of one kind of event, with its ETag."""
-    rule = repository.get_rule(session, kind=kind)
+    rule = rule_repository.get_rule(session, kind=kind)
     return json_with_etag(request, RulePublic.model_validate(rule), etag=_rule_etag(rule))
 
 
@@ -164,7 +168,7 @@ def update_rule(
     body: RuleInput,
 ) -> RulePublic:
     """Set the lead times of a kind of event (admin key, If-Match); its reminders are re-planned."""
-    rule = repository.get_rule(session, kind=kind)
+    rule = rule_repository.get_rule(session, kind=kind)
     require_if_match(request, _rule_etag(rule))
     service.replace_rule(session, rule=rule, body=body, ctx=ctx, actor=principal.actor)
     response.headers["ETag"] = _rule_etag(rule)
@@ -186,7 +190,7 @@ def list_reminders(
     iso3: StateFilter = None,
 ) -> Page[ReminderPublic]:
     """List the outbox, soonest first (a state key sees its own contacts' reminders only)."""
-    rows, total = repository.list_reminders(
+    rows, total = outbox_repository.list_reminders(
         session,
         status=status.value if status else None,
         event_id=event_id,
@@ -221,7 +225,7 @@ def list_deliveries(
     iso3: StateFilter = None,
 ) -> Page[DeliveryPublic]:
     """List the digests sent or being sent, newest first, with their attempts and last error."""
-    rows, total = repository.list_deliveries(
+    rows, total = delivery_repository.list_deliveries(
         session,
         status=status.value if status else None,
         iso3=service.visible_state(principal, iso3),
@@ -243,17 +247,19 @@ def read_delivery(
     delivery_id: Annotated[str, Path(max_length=40)],
 ) -> DeliveryDetail:
     """Read one digest: its reminders and every attempt to send it."""
-    found = repository.get_delivery(session, delivery_id=delivery_id)
+    found = delivery_repository.get_delivery(session, delivery_id=delivery_id)
     recipient = session.get(Recipient, found.recipient_id)
     state = service.visible_state(principal, None)
     if state is not None and (recipient is None or recipient.iso3 != state):
         raise NotFound(f"There is no delivery {delivery_id!r}.")
     return DeliveryDetail(
         **DeliveryPublic.model_validate(found).model_dump(),
-        reminder_ids=[r.id or 0 for r in repository.reminders_in(session, delivery_id=found.id)],
+        reminder_ids=[
+            r.id or 0 for r in outbox_repository.reminders_in(session, delivery_id=found.id)
+        ],
         attempt_log=[
             AttemptPublic.model_validate(a)
-            for a in repository.attempts_of(session, delivery_id=found.id)
+            for a in delivery_repository.attempts_of(session, delivery_id=found.id)
         ],
     )
 
@@ -271,7 +277,7 @@ def retry_delivery(
     delivery_id: Annotated[str, Path(max_length=40)],
 ) -> DeliveryPublic:
     """Give a dead-lettered digest a fresh round of attempts (admin key)."""
-    found = repository.get_delivery(session, delivery_id=delivery_id)
+    found = delivery_repository.get_delivery(session, delivery_id=delivery_id)
     attempts.requeue(session, delivery=found, actor=principal.actor, now=ctx.now)
     return DeliveryPublic.model_validate(found)
 
@@ -299,8 +305,8 @@ CALENDAR: Responses = {200: {"content": {"text/calendar": {}}, "description": "i
 @router.get("/calendar.ics", response_class=Response, responses=CALENDAR, tags=["calendar"])
 def read_calendar(request: Request, session: SessionDep) -> Response:
     """Subscribe to the meetings and important dates of the Convention (iCalendar)."""
-    rules = {rule.kind: rule for rule in repository.list_rules(session)}
-    events = repository.calendar_events(session, iso3=None)
+    rules = {rule.kind: rule for rule in rule_repository.list_rules(session)}
+    events = event_repository.calendar_events(session, iso3=None)
     name = "Mine Ban Convention: meetings and dates"
     return _calendar(request, calendar.render(events, rules, name=name), "calendar.ics")
 
@@ -317,7 +323,7 @@ def read_party_calendar(request: Request, session: SessionDep, iso3: Iso3) -> Re
     country = pycountry.countries.get(alpha_3=code)
     if country is None:
         raise NotFound(f"There is no state with ISO 3166 alpha-3 code {code!r}.")
-    rules = {rule.kind: rule for rule in repository.list_rules(session)}
-    events = repository.calendar_events(session, iso3=code)
+    rules = {rule.kind: rule for rule in rule_repository.list_rules(session)}
+    events = event_repository.calendar_events(session, iso3=code)
     name = f"Mine Ban Convention: meetings, dates and deadlines of {country.name}"
     return _calendar(request, calendar.render(events, rules, name=name), f"{code}.ics")

@@ -37,7 +37,8 @@ from services.common.observability import configure_logging
 from services.common.startup import load_settings, run_guarded
 from services.reminders import attempts, delivery, lease, planning, sync
 from services.reminders.attempts import RetryPolicy
-from services.reminders.channels import Channel, channels_for
+from services.reminders.channels import channels_for
+from services.reminders.channels.base import Sender
 from services.reminders.clients import PartiesClient, parties_client
 from services.reminders.models import JOBSTORE_TABLE
 from services.reminders.settings import RemindersSettings
@@ -58,7 +59,7 @@ class Runtime:
     settings: RemindersSettings
     engine: Engine
     clock: Clock
-    channels: dict[str, Channel]
+    channels: dict[str, Sender]  # the sender of each channel, by channel name
     parties: Callable[[], PartiesClient]
     scheduler: Any = None  # set once built: a failed sync schedules its own retry
     holder: str = field(
@@ -72,7 +73,7 @@ class Runtime:
 
     @classmethod
     def open(cls, settings: RemindersSettings) -> Runtime:
-        """Connect to the database and build the channels the settings configure."""
+        """Connect to the database and build the senders the settings configure."""
         return cls(
             settings=settings,
             engine=create_engine(settings.database_url),

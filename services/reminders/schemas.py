@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from enum import StrEnum
 from typing import Annotated, Self
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +17,9 @@ from pydantic import (
 )
 
 from services.common.types import IsoDate, NoControlCharacters, UtcDateTime
+from services.reminders.channels import CHANNELS, unreachable_message
+from services.reminders.channels.email import EmailAddress
+from services.reminders.channels.webhook import WebhookUrl
 from services.reminders.models import Event
 
 EARLIEST = date(1997, 1, 1)
@@ -88,27 +88,6 @@ def _plausible(value: date) -> date:
     return value
 
 
-def _email(value: str) -> str:
-    try:
-        address = Address(addr_spec=value)
-    except (ValueError, HeaderParseError) as exc:
-        raise ValueError("is not an email address") from exc
-    if not address.username or not address.domain:
-        raise ValueError("is not an email address")
-    return value
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https"):
-        raise ValueError("must be an http or https URL")
-    if not parts.hostname:
-        raise ValueError("must name a host")
-    if parts.username or parts.password:
-        raise ValueError("must not carry credentials")
-    return value
-
-
 def _text(max_length: int) -> StringConstraints:
     return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
@@ -119,8 +98,6 @@ Place = Annotated[str, _text(200), NoControlCharacters]
 Source = Annotated[str, _text(2000), NoControlCharacters]
 Name = Annotated[str, _text(200), NoControlCharacters]
 Iso3Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
-EmailAddress = Annotated[str, _text(320), NoControlCharacters, AfterValidator(_email)]
-WebhookUrl = Annotated[str, _text(2000), NoControlCharacters, AfterValidator(_http_url)]
 BeforeDays = Annotated[int, Field(ge=1, le=MAX_BEFORE_DAYS)]
 AfterDays = Annotated[int, Field(ge=1, le=MAX_AFTER_DAYS)]
 
@@ -221,14 +198,15 @@ class RecipientInput(Input):
     """A contact point: an email address, a webhook URL, or both; a PUT replaces every field."""
 
     name: Name
+    # One field per channel, named by its `field` and typed by its module (`channels/`).
     email: EmailAddress | None = None
     webhook_url: WebhookUrl | None = None
     language: Language = Language.ENGLISH
 
     @model_validator(mode="after")
     def _reachable(self) -> Self:
-        if self.email is None and self.webhook_url is None:
-            raise ValueError("give an email address, a webhook URL, or both")
+        if not any(channel.address(self) for channel in CHANNELS):
+            raise ValueError(unreachable_message())
         return self
 
 

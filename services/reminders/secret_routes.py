@@ -11,9 +11,10 @@ from fastapi import APIRouter, Response
 from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
 from services.common.idempotency import IdempotencyDep, once
-from services.reminders import repository, service
+from services.reminders import service
 from services.reminders.http import GONE, WRITE, ContextDep, Id, Iso3
 from services.reminders.models import Recipient, idempotency_keys
+from services.reminders.repository import recipients as recipient_repository
 from services.reminders.schemas import Role, WebhookSecretIssued
 
 router = APIRouter()
@@ -69,7 +70,7 @@ def rotate_contact_secret(
     admin); the previous secret stays valid for 24 hours, and meanwhile webhooks carry both
     signatures."""
     ensure_may_write_state(principal, iso3)
-    contact = repository.get_recipient(
+    contact = recipient_repository.get_recipient(
         session, recipient_id=contact_id, role=Role.STATE_CONTACT, iso3=iso3.upper()
     )
     return _rotated(session, ctx, idempotency, response, contact, principal)
@@ -92,7 +93,7 @@ def rotate_member_secret(
 ) -> WebhookSecretIssued | Response:
     """Make a committee member's webhook a new signing secret, shown once (admin key); the
     previous one stays valid for 24 hours."""
-    member = repository.get_recipient(
+    member = recipient_repository.get_recipient(
         session, recipient_id=member_id, role=Role.COMMITTEE_MEMBER, iso3=None
     )
     return _rotated(session, ctx, idempotency, response, member, principal)

@@ -20,11 +20,13 @@ from services.common.audit import Actor
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, Unprocessable
 from services.common.remote import RemoteCopy
-from services.reminders import planning, repository, webhook_secrets
-from services.reminders.addresses import refusal
+from services.reminders import planning, webhook_secrets
+from services.reminders.channels import CHANNELS
 from services.reminders.clients import PartiesClient
 from services.reminders.models import Event, Recipient, Rule
 from services.reminders.planning import Scope
+from services.reminders.repository import audited
+from services.reminders.repository import recipients as recipient_repository
 from services.reminders.schemas import (
     EventInput,
     EventKind,
@@ -144,7 +146,7 @@ def create_event(session: Session, *, body: EventInput, ctx: Context, actor: Act
         updated_by=actor.id,
         **_event_values(body, iso3),
     )
-    repository.create(session, event, entity="event", actor=actor, at=ctx.now)
+    audited.create(session, event, entity="event", actor=actor, at=ctx.now)
     assert event.id is not None
     _replan(session, ctx, Scope(event_ids=frozenset({event.id})), actor)
     return event
@@ -164,7 +166,7 @@ def update_event(
     if body.source:
         values["source"] = body.source
     assert event.id is not None
-    repository.update_versioned(
+    audited.update_versioned(
         session,
         event,
         entity="event",
@@ -198,7 +200,7 @@ def replace_rule(
         if all(getattr(rule, k) == v for k, v in values.items())
         else f"set through the API with key {actor.id}"
     )
-    repository.update_versioned(
+    audited.update_versioned(
         session, rule, entity="rule", entity_id=rule.kind, values=values, actor=actor, at=ctx.now
     )
     _replan(session, ctx, Scope(kinds=frozenset({rule.kind})), actor)
@@ -208,18 +210,27 @@ def replace_rule(
 # ---------------------------------------------------------------- recipients
 
 
-def _check_webhook(body: RecipientInput, ctx: Context) -> None:
-    if body.webhook_url and ctx.production and (reason := refusal(body.webhook_url)) is not None:
-        raise _invalid("webhook_url", reason)
+def _check_addresses(body: RecipientInput, ctx: Context) -> None:
+    """In production, refuse an address its channel must not send to (a private webhook host)."""
+    if not ctx.production:
+        return
+    for channel in CHANNELS:
+        address = channel.address(body)
+        if address and (reason := channel.refusal(address)) is not None:
+            raise _invalid(channel.field, reason)
 
 
 def _recipient_values(body: RecipientInput) -> dict[str, Any]:
-    return {
-        "name": body.name,
-        "email": body.email,
-        "webhook_url": body.webhook_url,
-        "language": body.language.value,
-    }
+    addresses = {channel.field: channel.address(body) for channel in CHANNELS}
+    return {"name": body.name, **addresses, "language": body.language.value}
+
+
+def _check_room_for_contact(session: Session, iso3: str) -> None:
+    if recipient_repository.count_active(session, iso3=iso3) >= MAX_CONTACTS_PER_STATE:
+        raise Conflict(
+            f"{iso3} has {MAX_CONTACTS_PER_STATE} active contact points, the most allowed; "
+            "deactivate one first."
+        )
 
 
 def create_recipient(
@@ -233,12 +244,9 @@ def create_recipient(
 ) -> SavedRecipient:
     """Add a contact point or committee member and plan the reminders it should get; one with
     a webhook gets its signing secret."""
-    _check_webhook(body, ctx)
-    if iso3 is not None and repository.count_active(session, iso3=iso3) >= MAX_CONTACTS_PER_STATE:
-        raise Conflict(
-            f"{iso3} has {MAX_CONTACTS_PER_STATE} active contact points, the most allowed; "
-            "deactivate one first."
-        )
+    _check_addresses(body, ctx)
+    if iso3 is not None:
+        _check_room_for_contact(session, iso3)
     recipient = Recipient(
         role=role.value,
         iso3=iso3,
@@ -248,7 +256,7 @@ def create_recipient(
         updated_by=actor.id,
         **_recipient_values(body),
     )
-    repository.create(session, recipient, entity="recipient", actor=actor, at=ctx.now)
+    audited.create(session, recipient, entity="recipient", actor=actor, at=ctx.now)
     assert recipient.id is not None
     _replan(session, ctx, Scope(recipient_ids=frozenset({recipient.id})), actor)
     secret = webhook_secrets.issue_if_missing(session, recipient, actor=actor, at=ctx.now)
@@ -262,7 +270,7 @@ def update_recipient(
     and a first webhook brings its signing secret."""
     if not recipient.active:
         raise Conflict(f"Recipient {recipient.id} was deactivated; add a new one instead.")
-    _check_webhook(body, ctx)
+    _check_addresses(body, ctx)
     _write_recipient(session, recipient, _recipient_values(body), ctx, actor, "update")
     secret = webhook_secrets.issue_if_missing(session, recipient, actor=actor, at=ctx.now)
     return SavedRecipient(recipient, secret)
@@ -310,7 +318,7 @@ def _write_recipient(
     operation: str,
 ) -> None:
     assert recipient.id is not None
-    repository.update_versioned(
+    audited.update_versioned(
         session,
         recipient,
         entity="recipient",

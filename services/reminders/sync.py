@@ -19,10 +19,11 @@ from sqlmodel import Session
 from services.common.audit import Actor
 from services.common.db import write_session
 from services.common.errors import DomainError
-from services.reminders import repository
 from services.reminders.clients import PartiesClient, PartyDeadline, PartyDeadlines
 from services.reminders.lease import Fence
 from services.reminders.models import Event, SyncRun
+from services.reminders.repository import audited, locks
+from services.reminders.repository import events as event_repository
 from services.reminders.schemas import EventKind
 
 logger = logging.getLogger(__name__)
@@ -91,15 +92,15 @@ def _record(engine: Engine, run: SyncRun, fence: Fence | None) -> SyncRun:
 
 def apply_deadlines(session: Session, fetched: list[PartyDeadlines], *, at: datetime) -> int:
     """Insert new deadlines, update moved or met ones; return how many events changed."""
-    repository.lock_sync(session)
-    known = repository.events_by_key(session, prefix="deadline:")
+    locks.lock_sync(session)
+    known = event_repository.events_by_key(session, prefix="deadline:")
     changed = 0
     for party in fetched:
         for deadline in party.deadlines:
             key = deadline_key(party.iso3, deadline.kind, deadline.covers_year)
             event = known.get(key)
             if event is None:
-                repository.create(
+                audited.create(
                     session, _new_event(key, party, deadline, at), entity="event", actor=SYNC, at=at
                 )
                 changed += 1
@@ -144,6 +145,6 @@ def _update(session: Session, event: Event, deadline: PartyDeadline, at: datetim
             "ends_on": deadline.due,
             "source": _source(event.iso3, deadline),
         }
-    return repository.update_versioned(
+    return audited.update_versioned(
         session, event, entity="event", entity_id=event.key, values=values, actor=SYNC, at=at
     )

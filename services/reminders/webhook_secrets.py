@@ -17,8 +17,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from services.common.audit import Actor
-from services.reminders import repository
 from services.reminders.models import Recipient, WebhookSecret
+from services.reminders.repository import audited
 from services.reminders.signing import new_signing_secret
 
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -33,7 +33,7 @@ def issue(session: Session, recipient: Recipient, *, actor: Actor, at: datetime)
     )
     session.add(row)
     session.flush()
-    repository.audit(
+    audited.record(
         session,
         entity=ENTITY,
         entity_id=str(recipient.id),

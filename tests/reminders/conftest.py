@@ -57,14 +57,16 @@ def a_digest(
     webhook_url: str | None = None,
     webhook_secrets: tuple[str, ...] = (),
 ) -> Digest:
-    """One digest of no reminders for a contact point of Austria, on 22 April 2010."""
+    """One digest of no reminders for a contact point of Austria, on 22 April 2010, by email
+    when given an address, else by webhook."""
+    channel, address = ("email", email) if email else ("webhook", webhook_url)
+    assert address is not None
     recipient = Addressee(
         id=1,
         role="state_contact",
         iso3="AUT",
         name="Contact point",
-        email=email,
-        webhook_url=webhook_url,
+        address=address,
         language="en",
         webhook_secrets=webhook_secrets,
     )
@@ -72,7 +74,7 @@ def a_digest(
     return Digest(
         id="dg_" + "0" * 32,
         day=day,
-        channel="email" if email else "webhook",
+        channel=channel,
         created_at=at(day),
         recipient=recipient,
         items=(),

@@ -18,7 +18,9 @@ from services.common.audit import SYSTEM
 from services.common.db import create_engine
 from services.reminders import attempts, delivery
 from services.reminders.attempts import RetryPolicy
-from services.reminders.channels import Channel, WebhookChannel, channels_for
+from services.reminders.channels import channels_for
+from services.reminders.channels.base import Sender
+from services.reminders.channels.webhook import WebhookSender
 from services.reminders.delivery import DeliveryReport, deliver_due
 from services.reminders.digest import Digest
 from services.reminders.models import Delivery, DeliveryAttempt, Recipient, Reminder
@@ -274,7 +276,7 @@ def test_without_an_smtp_host_email_goes_to_the_log(
 
 
 def test_production_refuses_a_webhook_that_resolves_to_a_private_address(chair: str) -> None:
-    channel = WebhookChannel(
+    channel = WebhookSender(
         secret=WEBHOOK_SECRET,
         timeout=1.0,
         production=True,
@@ -325,7 +327,7 @@ def ten_contacts(database_url: str, smtp: SmtpServer) -> str:
     return database_url
 
 
-def email_to(url: str, smtp: SmtpServer) -> dict[str, Channel]:
+def email_to(url: str, smtp: SmtpServer) -> dict[str, Sender]:
     settings = settings_for(url, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_security="none")
     return channels_for(settings)
 
@@ -355,7 +357,7 @@ def test_a_run_larger_than_its_batches_sends_every_digest_once(
 class StopAfterOneSend:
     """A channel that asks the run to stop once it has sent one digest."""
 
-    channel: Channel
+    channel: Sender
     stop: threading.Event
     transport: str = field(init=False)
 

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from services.common.db import create_engine
-from services.reminders import planning, repository
+from services.reminders import planning
 from services.reminders.models import Event, Reminder
+from services.reminders.repository import recipients as recipient_repository
+from services.reminders.repository import rules as rule_repository
 from services.reminders.schemas import EventKind, ReminderStatus
 from tests.reminders.conftest import TODAY, add_recipient, prepare_database
 
@@ -72,8 +74,8 @@ def _pending(session: Session, event: Event) -> list[Reminder]:
 
 
 def _wanted(session: Session, event: Event, now: datetime) -> dict[planning.Key, planning.Slot]:
-    rules = {rule.kind: rule for rule in repository.list_rules(session)}
-    people = repository.active_recipients(session, recipient_ids=None)
+    rules = {rule.kind: rule for rule in rule_repository.list_rules(session)}
+    people = recipient_repository.active_recipients(session, recipient_ids=None)
     return planning.wanted([event], rules, people, send_hour=SEND_HOUR, now=now)
 
 

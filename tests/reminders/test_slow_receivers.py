@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from services.common.db import create_engine
-from services.reminders.channels import DeliveryFailed, channels_for
+from services.reminders.channels import channels_for
+from services.reminders.channels.base import DeliveryFailed
 from services.reminders.delivery import deliver_due
 from services.reminders.models import Delivery
 from tests.reminders.conftest import (

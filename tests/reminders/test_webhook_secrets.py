@@ -13,7 +13,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.common.db import create_engine
 from services.reminders import webhook_secrets
-from services.reminders.channels import WebhookChannel, channels_for
+from services.reminders.channels import channels_for
+from services.reminders.channels.webhook import WebhookSender
 from services.reminders.delivery import deliver_due
 from services.reminders.models import WebhookSecret
 from services.reminders.signing import check_signing_secret, new_signing_secret
@@ -129,7 +130,7 @@ def test_the_previous_secret_signs_until_a_day_after_its_successor() -> None:
 
 def test_during_a_rotation_each_webhook_carries_both_signatures() -> None:
     old, new = new_signing_secret(), new_signing_secret()
-    channel = WebhookChannel(secret=None, timeout=5, production=False)
+    channel = WebhookSender(secret=None, timeout=5, production=False)
     digest = a_digest(webhook_url="http://127.0.0.1:9/hook", webhook_secrets=(new, old))
     _, body, headers = channel.request(digest)
     assert len(headers["webhook-signature"].split(" ")) == 2
