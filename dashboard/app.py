@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -24,7 +23,7 @@ with st.sidebar:
     st.date_input(
         "View as of",
         value=ui.as_of(),
-        min_value=date(2010, 1, 1),
+        min_value=ui.FIRST_DAY,
         max_value=ui.today(),
         key=ui.AS_OF_WIDGET,
         on_change=ui.remember_as_of,

@@ -7,7 +7,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.compute import STATUS_LABELS, STATUSES, TimelineBar
+from dashboard.compute.deadlines import TimelineBar
+from dashboard.compute.formatting import STATUS_LABELS, STATUSES
 
 PARTY_COLOUR = "#2a7ab0"
 NON_PARTY_COLOUR = "#e08a3c"

@@ -1,25 +1,48 @@
 """The dashboard's HTTP client of the three services (no Streamlit here).
 
-Every call has a timeout. A failed call raises `ServiceUnavailable`; the client remembers the
-last answer each request got, so a page can show it with "last data from <time>".
+One method per request the pages make, each answering a typed `Result` (`api_models`). Every call
+has a timeout. A call never raises: a failed one answers the last data that request got, if any,
+with the error, so a page can show it with "last data from <time>".
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
 
+from dashboard.api_models import (
+    Action,
+    ActionProgress,
+    Assessment,
+    Changes,
+    Commitment,
+    Event,
+    Page,
+    PartyDeadline,
+    ProgressCounts,
+    Rule,
+    State,
+    StateDetail,
+    Summary,
+)
 from dashboard.settings import DashboardSettings
 
-Params = dict[str, str | int]
+Params = Mapping[str, str | int]
+T = TypeVar("T")
+M = TypeVar("M")
+
+# The services' largest page: every list the dashboard reads fits in one.
+ALL: Params = {"limit": 500}
 
 
 class ServiceUnavailable(Exception):
-    """A service did not answer, or answered with an error."""
+    """A service did not answer, or answered with an error or with something unexpected."""
 
     def __init__(self, service: str, reason: str) -> None:
         super().__init__(f"{service}: {reason}")
@@ -28,11 +51,11 @@ class ServiceUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(Generic[T]):
     """What a page gets: data (fresh or the last known), when it was fetched, and any error."""
 
     service: str
-    data: Any
+    data: T | None
     fetched_at: datetime | None
     error: str | None = None
 
@@ -51,11 +74,12 @@ class MonitorClient:
         timeout = httpx.Timeout(
             settings.timeout_seconds, connect=min(2.0, settings.timeout_seconds)
         )
+        self._settings = settings
         self._clients = {
             name: httpx.Client(base_url=url, timeout=timeout, transport=transport)
             for name, url in settings.service_urls().items()
         }
-        self._last: dict[tuple[str, str, str], tuple[Any, datetime]] = {}
+        self._last: dict[tuple[str, str, str], Result[Any]] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -63,10 +87,111 @@ class MonitorClient:
         for client in self._clients.values():
             client.close()
 
-    def get_json(
-        self, service: str, path: str, params: Params | None = None
-    ) -> tuple[Any, datetime]:
-        """GET a JSON document; raise ServiceUnavailable on any failure."""
+    # -------------------------------------------------------------- the parties service
+
+    def summary(self, as_of: date) -> Result[Summary]:
+        """The four aims and cooperation, transparency, compliance on a day."""
+        return self._get("parties", "/summary", self._as_of(as_of), Summary)
+
+    def states(self, as_of: date) -> Result[list[State]]:
+        """The 195 states, with their membership on a day."""
+        return _items(self._get("parties", "/states", {**ALL, **self._as_of(as_of)}, Page[State]))
+
+    def state(self, iso3: str, as_of: date) -> Result[StateDetail]:
+        """One state: membership, obligations, deadlines with their status on a day, groups."""
+        return self._get("parties", f"/states/{iso3}", self._as_of(as_of), StateDetail)
+
+    def deadlines(self, kind: str, as_of: date) -> Result[list[PartyDeadline]]:
+        """Every party's deadlines of one kind, with their status on a day."""
+        params = {"kind": kind, **self._as_of(as_of)}
+        return self._get("parties", "/deadlines", params, list[PartyDeadline])
+
+    def commitments(self, iso3: str, as_of: date) -> Result[list[Commitment]]:
+        """A party's commitments on every action that binds it, as they stood on a day."""
+        path = f"/parties/{iso3}/commitments"
+        return _items(self._get("parties", path, {**ALL, **self._as_of(as_of)}, Page[Commitment]))
+
+    def progress(self, as_of: date) -> Result[list[ProgressCounts]]:
+        """For every action: the parties it binds, and how many are in each status on a day."""
+        return self._get("parties", "/progress", self._as_of(as_of), list[ProgressCounts])
+
+    def action_progress(self, number: int, as_of: date) -> Result[ActionProgress]:
+        """For one action: the counts, and each party's status on a day."""
+        path = f"/actions/{number}/progress"
+        return self._get("parties", path, self._as_of(as_of), ActionProgress)
+
+    def changes(self, since: date, until: date, iso3: str | None = None) -> Result[Changes]:
+        """What was recorded from the start of one day to the end of another (of one state)."""
+        params: dict[str, str | int] = {
+            **ALL,
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+        }
+        if iso3 is not None:
+            params["iso3"] = iso3
+        return self._get("parties", "/changes", params, Changes)
+
+    # -------------------------------------------------------------- the actions service
+
+    def actions(self) -> Result[list[Action]]:
+        """The actions of the plan, by number."""
+        return _items(self._get("actions", "/actions", ALL, Page[Action]))
+
+    def latest_assessments(self) -> Result[list[Assessment]]:
+        """The committee's latest assessment of every assessed action."""
+        return _items(self._get("actions", "/assessments/latest", ALL, Page[Assessment]))
+
+    def assessments(self, number: int) -> Result[list[Assessment]]:
+        """The committee's assessments of one action, latest first."""
+        path = f"/actions/{number}/assessments"
+        return _items(self._get("actions", path, ALL, Page[Assessment]))
+
+    # -------------------------------------------------------------- the reminders service
+
+    def events(
+        self, start: date, end: date | None = None, iso3: str | None = None
+    ) -> Result[list[Event]]:
+        """Meetings and deadlines from a day (to a day; of one state), by date."""
+        params: dict[str, str | int] = {**ALL, "from": start.isoformat()}
+        if end is not None:
+            params["to"] = end.isoformat()
+        if iso3 is not None:
+            params["iso3"] = iso3
+        return _items(self._get("reminders", "/events", params, Page[Event]))
+
+    def rules(self) -> Result[list[Rule]]:
+        """How many days before each kind of date reminders go out."""
+        return _items(self._get("reminders", "/rules", ALL, Page[Rule]))
+
+    def calendar_url(self, iso3: str | None = None) -> str:
+        """The iCalendar feed of every meeting, or of the meetings and one party's deadlines."""
+        settings = self._settings
+        base = (settings.reminders_public_url or settings.reminders_url).rstrip("/")
+        return f"{base}/calendar.ics" if iso3 is None else f"{base}/calendar/{iso3}.ics"
+
+    # -------------------------------------------------------------- plumbing
+
+    def _as_of(self, as_of: date) -> Params:
+        return as_of_params(as_of, self._settings.today())
+
+    def _get(self, service: str, path: str, params: Params, shape: type[T]) -> Result[T]:
+        """GET a document of the given shape; on failure, the last answer to it, with the error."""
+        key = _key(service, path, params)
+        try:
+            data = self._fetch(service, path, params, shape)
+        except ServiceUnavailable as exc:
+            with self._lock:
+                last = self._last.get(key)
+            if last is None:
+                return Result(service=service, data=None, fetched_at=None, error=exc.reason)
+            return replace(last, error=exc.reason)
+        result = Result(service=service, data=data, fetched_at=datetime.now(UTC))
+        with self._lock:
+            self._last[key] = result
+        return result
+
+    def _fetch(self, service: str, path: str, params: Params, shape: type[T]) -> T:
+        """GET and parse a document; raise ServiceUnavailable on any failure."""
         try:
             response = self._clients[service].get(path, params=params)
         except httpx.HTTPError as exc:
@@ -74,23 +199,24 @@ class MonitorClient:
         if response.status_code >= 400:
             raise ServiceUnavailable(service, f"HTTP {response.status_code}: {_detail(response)}")
         try:
-            data = response.json()
-        except ValueError as exc:
-            raise ServiceUnavailable(service, "the answer is not JSON") from exc
-        fetched_at = datetime.now(UTC)
-        with self._lock:
-            self._last[_key(service, path, params)] = (data, fetched_at)
-        return data, fetched_at
-
-    def last_good(self, service: str, path: str, params: Params | None, reason: str) -> Result:
-        """Return the last answer to this request, if any, marked with the error."""
-        with self._lock:
-            data, fetched_at = self._last.get(_key(service, path, params), (None, None))
-        return Result(service=service, data=data, fetched_at=fetched_at, error=reason)
+            return TypeAdapter(shape).validate_json(response.content)
+        except ValidationError as exc:
+            raise ServiceUnavailable(service, _unexpected(exc)) from exc
 
 
-def _key(service: str, path: str, params: Params | None) -> tuple[str, str, str]:
-    return service, path, repr(sorted((params or {}).items()))
+def as_of_params(as_of: date | None, today: date) -> dict[str, str]:
+    """`as_of` is sent only for a day before today: today's view is the current one."""
+    return {"as_of": as_of.isoformat()} if as_of is not None and as_of < today else {}
+
+
+def _items(result: Result[Page[M]]) -> Result[list[M]]:
+    """A page's items (every list the dashboard reads fits in one page)."""
+    items = result.data.items if result.data is not None else None
+    return Result(result.service, items, result.fetched_at, result.error)
+
+
+def _key(service: str, path: str, params: Params) -> tuple[str, str, str]:
+    return service, path, repr(sorted(params.items()))
 
 
 def _detail(response: httpx.Response) -> str:
@@ -100,9 +226,10 @@ def _detail(response: httpx.Response) -> str:
         return response.text[:200]
 
 
-# ------------------------------------------------------------------ the requests the pages make
-
-
-def as_of_params(as_of: date | None, today: date) -> Params:
-    """`as_of` is sent only for a day before today: today's view is the current one."""
-    return {"as_of": as_of.isoformat()} if as_of is not None and as_of < today else {}
+def _unexpected(error: ValidationError) -> str:
+    """Why an answer is not what the dashboard reads: not JSON, or a field it lacks or mistypes."""
+    first = error.errors()[0]
+    if first["type"] == "json_invalid":
+        return "the answer is not JSON"
+    where = ".".join(str(part) for part in first["loc"])
+    return f"unexpected answer ({where}: {first['msg']})"

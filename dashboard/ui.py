@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
 
-from dashboard.client import MonitorClient, Params, Result, ServiceUnavailable, as_of_params
-from dashboard.compute import notice, uniform_columns
+from dashboard.client import MonitorClient, Result
+from dashboard.compute.formatting import notice, uniform_columns
 from dashboard.settings import DashboardSettings
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 # The widget's own state is dropped on a run that does not draw it; the chosen day is kept apart.
 AS_OF_KEY = "as_of"
 AS_OF_WIDGET = "as_of_widget"
+# The first day of the Cartagena Action Plan: the earliest the dashboard looks at.
+FIRST_DAY = date(2010, 1, 1)
 
 
 @st.cache_resource
@@ -30,21 +36,35 @@ def client() -> MonitorClient:
     return MonitorClient(settings())
 
 
+class _Failed(Exception):
+    """A failed call's result, raised out of the cached function so that it is not cached."""
+
+    def __init__(self, result: Result[Any]) -> None:
+        super().__init__(result.error)
+        self.result = result
+
+
 @st.cache_data(ttl=settings().cache_ttl_seconds, show_spinner=False)
-def _cached_get(service: str, path: str, params: tuple[tuple[str, str | int], ...]) -> Any:
-    # A failure raises, and Streamlit does not cache it: the next run asks again.
-    data, fetched_at = client().get_json(service, path, dict(params))
-    return data, fetched_at
+def _fresh(
+    name: str,
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
+    _call: Callable[..., Result[Any]],
+) -> Result[Any]:
+    # The cache keys on the call's name and arguments (Streamlit does not hash `_call`).
+    # A call that raises is not cached: after a failure, the next run asks again.
+    result = _call(*args, **dict(kwargs))
+    if not result.ok:
+        raise _Failed(result)
+    return result
 
 
-def fetch(service: str, path: str, params: Params | None = None) -> Result:
-    """Get a JSON document, fresh within the cache TTL, or the last one with the error."""
-    items = tuple(sorted((params or {}).items()))
+def fetch(call: Callable[P, Result[T]], *args: P.args, **kwargs: P.kwargs) -> Result[T]:
+    """Call a client method, fresh within the cache TTL, or get its last data with the error."""
     try:
-        data, fetched_at = _cached_get(service, path, items)
-    except ServiceUnavailable as exc:
-        return client().last_good(service, path, dict(items), exc.reason)
-    return Result(service=service, data=data, fetched_at=fetched_at)
+        return _fresh(call.__qualname__, args, tuple(sorted(kwargs.items())), call)
+    except _Failed as failed:
+        return failed.result
 
 
 def today() -> date:
@@ -63,16 +83,11 @@ def remember_as_of() -> None:
     st.session_state[AS_OF_KEY] = st.session_state[AS_OF_WIDGET]
 
 
-def as_of_query() -> Params:
-    """The `as_of` parameter the parties service takes (nothing for today)."""
-    return as_of_params(as_of(), today())
-
-
-def usable(result: Result) -> bool:
-    """Show a notice when data is stale or missing; tell whether there is data to show."""
+def data_or_notice(result: Result[T]) -> T | None:
+    """The data to show, if any, after a notice when it is stale or missing."""
     if not result.ok:
         st.warning(notice(result.service, result.fetched_at), icon="⚠️")
-    return result.data is not None
+    return result.data
 
 
 def how_to_read(text: str) -> None:

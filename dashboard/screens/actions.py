@@ -3,7 +3,13 @@
 import streamlit as st
 
 from dashboard import charts, ui
-from dashboard.compute import assessment_rows, heatmap, lagging_rows, section_shares
+from dashboard.compute.actions import (
+    action_heading,
+    assessment_rows,
+    heatmap,
+    lagging_rows,
+    section_shares,
+)
 
 st.title("The 67 actions of the Cartagena Action Plan")
 ui.how_to_read(
@@ -12,47 +18,46 @@ ui.how_to_read(
     "whom it binds, the States that have not completed it, and the Coordinating Committee's "
     "assessments."
 )
+api = ui.client()
 
-actions = ui.fetch("actions", "/actions", {"limit": 500})
-progress = ui.fetch("parties", "/progress", ui.as_of_query())
-if ui.usable(actions) and ui.usable(progress):
-    rows = heatmap(progress.data, actions.data["items"])
+actions = ui.data_or_notice(ui.fetch(api.actions))
+# Without the actions the heatmap has no rows: no second notice then.
+progress = ui.data_or_notice(ui.fetch(api.progress, ui.as_of())) if actions is not None else None
+if actions is not None and progress is not None:
+    rows = heatmap(progress, actions)
     st.subheader("Commitment status by action (% of the States Parties each action binds)")
     st.plotly_chart(charts.status_heatmap(rows), key="heatmap")
     ui.table(rows, "commitments-by-action")
     st.subheader("Completed, by section (% of commitments)")
     ui.table(section_shares(rows), "completion-by-section")
 
-latest = ui.fetch("actions", "/assessments/latest", {"limit": 500})
-if ui.usable(latest):
+latest = ui.data_or_notice(ui.fetch(api.latest_assessments))
+if latest is not None:
     st.subheader("The committee's latest assessment of each action")
-    ui.table(assessment_rows(latest.data["items"], ui.as_of()), "latest-assessments")
+    ui.table(assessment_rows(latest, ui.as_of()), "latest-assessments")
 
-if actions.data is not None:
-    numbers = [a["number"] for a in actions.data["items"]]
-    chosen = st.selectbox("Action", numbers, format_func=lambda n: f"Action #{n}", key="action")
-    action = next(a for a in actions.data["items"] if a["number"] == chosen)
-    st.subheader(
-        f"Action #{chosen} — section {action['section']['number']}: {action['section']['title']}"
+if actions is not None:
+    by_number = {a.number: a for a in actions}
+    chosen = st.selectbox(
+        "Action", list(by_number), format_func=lambda n: f"Action #{n}", key="action"
     )
-    st.markdown(f"*{action['actor_group']['text']}*")
-    st.markdown(f"> {action['text']}")
-    st.caption(action["source"])
-    detail = ui.fetch("parties", f"/actions/{chosen}/progress", ui.as_of_query())
-    if ui.usable(detail):
-        st.write(
-            f"Binds {detail.data['applicable_parties']} States Parties "
-            f"({detail.data['applies_to']})."
-        )
+    action = by_number[chosen]
+    st.subheader(action_heading(action))
+    st.markdown(f"*{action.actor_group.text}*")
+    st.markdown(f"> {action.text}")
+    st.caption(action.source)
+    detail = ui.data_or_notice(ui.fetch(api.action_progress, chosen, ui.as_of()))
+    if detail is not None:
+        st.write(f"Binds {detail.applicable_parties} States Parties ({detail.applies_to}).")
         ui.table(
-            lagging_rows(detail.data),
+            lagging_rows(detail),
             f"action-{chosen}-not-completed",
             caption="States Parties that have not completed this action",
         )
-    history = ui.fetch("actions", f"/actions/{chosen}/assessments", {"limit": 500})
-    if ui.usable(history):
+    history = ui.data_or_notice(ui.fetch(api.assessments, chosen))
+    if history is not None:
         ui.table(
-            assessment_rows(history.data["items"], ui.as_of()),
+            assessment_rows(history, ui.as_of()),
             f"action-{chosen}-assessments",
             caption="Assessment history, latest first",
         )

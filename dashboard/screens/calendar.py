@@ -5,7 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute import event_rows
+from dashboard.compute.calendar import event_rows
 
 st.title("Calendar: meetings and deadlines")
 ui.how_to_read(
@@ -13,25 +13,18 @@ ui.how_to_read(
     "States Parties, Review Conferences) and treaty deadlines from the day chosen in the sidebar "
     "on. Subscribe to the feeds below in any calendar application to get them with alerts."
 )
+api = ui.client()
 
 horizon = st.slider("Months ahead", min_value=1, max_value=36, value=12)
 start = ui.as_of()
-events = ui.fetch(
-    "reminders",
-    "/events",
-    {
-        "from": start.isoformat(),
-        "to": (start + timedelta(days=31 * horizon)).isoformat(),
-        "limit": 500,
-    },
-)
-if ui.usable(events):
-    ui.table(event_rows(events.data["items"]), "calendar")
+events = ui.data_or_notice(ui.fetch(api.events, start, end=start + timedelta(days=31 * horizon)))
+if events is not None:
+    ui.table(event_rows(events), "calendar")
 
-base = (ui.settings().reminders_public_url or ui.settings().reminders_url).rstrip("/")
+every_meeting, example = api.calendar_url(), api.calendar_url("NIC")
 st.subheader("Calendar feeds (iCalendar)")
 st.markdown(
-    f"- All meetings: [{base}/calendar.ics]({base}/calendar.ics)\n"
-    f"- Meetings and one State Party's deadlines: `{base}/calendar/<ISO-3>.ics`, "
-    f"e.g. [{base}/calendar/NIC.ics]({base}/calendar/NIC.ics)"
+    f"- All meetings: [{every_meeting}]({every_meeting})\n"
+    f"- Meetings and one State Party's deadlines: `{api.calendar_url('<ISO-3>')}`, "
+    f"e.g. [{example}]({example})"
 )

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute import change_rows
+from dashboard.compute.changes import change_rows
 
 st.title("What changed")
 ui.how_to_read(
@@ -15,11 +15,7 @@ ui.how_to_read(
 )
 
 since = st.date_input("Since", value=date(ui.as_of().year, 1, 1), max_value=ui.as_of(), key="since")
-changes = ui.fetch(
-    "parties",
-    "/changes",
-    {"since": since.isoformat(), "until": ui.as_of().isoformat(), "limit": 500},
-)
-if ui.usable(changes):
-    st.write(f"{changes.data['total']} change(s) from {since} to {ui.as_of()}.")
-    ui.table(change_rows(changes.data["items"]), "changes")
+changes = ui.data_or_notice(ui.fetch(ui.client().changes, since, ui.as_of()))
+if changes is not None:
+    st.write(f"{changes.total} change(s) from {since} to {ui.as_of()}.")
+    ui.table(change_rows(changes.items), "changes")

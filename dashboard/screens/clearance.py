@@ -3,7 +3,12 @@
 import streamlit as st
 
 from dashboard import charts, ui
-from dashboard.compute import clearance_timeline, completed_clearance_rows
+from dashboard.compute.deadlines import (
+    CLEARANCE,
+    clearance_timeline,
+    completed_clearance_rows,
+    timeline_rows,
+)
 
 st.title("Clearance of mined areas (Article 5)")
 ui.how_to_read(
@@ -12,34 +17,22 @@ ui.how_to_read(
     "part to the deadline an extension granted. The dashed red line is the day chosen in the "
     "sidebar: a bar that ends before it is overdue."
 )
+api = ui.client()
 
-deadlines = ui.fetch("parties", "/deadlines", {"kind": "article5_clearance", **ui.as_of_query()})
-if ui.usable(deadlines):
-    bars = clearance_timeline(deadlines.data)
+deadlines = ui.data_or_notice(ui.fetch(api.deadlines, CLEARANCE, ui.as_of()))
+if deadlines is not None:
+    bars = clearance_timeline(deadlines)
     st.subheader(f"Clearance deadlines of the {len(bars)} States Parties still clearing")
     st.plotly_chart(charts.clearance_gantt(bars, ui.as_of()), key="timeline")
-    ui.table(
-        [
-            {
-                "state": b.state,
-                "iso3": b.iso3,
-                "entry into force": b.start,
-                "original deadline": b.original,
-                "extended deadline": b.extended or "",
-                "status": b.status,
-            }
-            for b in bars
-        ],
-        "clearance-deadlines",
-    )
+    ui.table(timeline_rows(bars), "clearance-deadlines")
     st.subheader("States Parties that completed clearance")
-    ui.table(completed_clearance_rows(deadlines.data), "clearance-completed")
+    ui.table(completed_clearance_rows(deadlines), "clearance-completed")
 
-summary = ui.fetch("parties", "/summary", ui.as_of_query())
-if ui.usable(summary):
-    pending = summary.data["clearance"]["extension_requests_pending"]
+summary = ui.data_or_notice(ui.fetch(api.summary, ui.as_of()))
+if summary is not None:
+    pending = summary.clearance.extension_requests_pending
     st.subheader("Extension requests in progress")
     st.write(
-        f"{pending['value']} request(s) submitted or under analysis: "
-        f"{', '.join(pending['states']) or 'none'}."
+        f"{pending.value} request(s) submitted or under analysis: "
+        f"{', '.join(pending.states) or 'none'}."
     )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute import Card, overview_cards
+from dashboard.compute.overview import Card, overview_cards
 
 st.title("Where the Convention stands")
 st.caption(f"As of {ui.as_of():%d %B %Y}")
@@ -31,9 +31,9 @@ def show(card: Card) -> None:
             st.caption(source)
 
 
-summary = ui.fetch("parties", "/summary", ui.as_of_query())
-if ui.usable(summary):
-    cards = overview_cards(summary.data)
+summary = ui.data_or_notice(ui.fetch(ui.client().summary, ui.as_of()))
+if summary is not None:
+    cards = overview_cards(summary)
     for row in (cards[:4], cards[4:]):
         for column, card in zip(st.columns(len(row)), row, strict=True):
             with column:

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute import number, provenance, stockpile_rows
+from dashboard.compute.deadlines import stockpile_rows
+from dashboard.compute.formatting import provenance, qualified
 
 st.title("Stockpile destruction (Article 4)")
 ui.how_to_read(
@@ -12,19 +13,17 @@ ui.how_to_read(
     "stockpiles with their deadline; a deadline in the past is flagged **overdue**."
 )
 
-summary = ui.fetch("parties", "/summary", ui.as_of_query())
-if ui.usable(summary):
-    section = summary.data["stockpile_destruction"]
+summary = ui.data_or_notice(ui.fetch(ui.client().summary, ui.as_of()))
+if summary is not None:
+    section = summary.stockpile_destruction
     left, middle, right = st.columns(3)
-    left.metric("States Parties holding no stockpiles", f"{section['no_longer_holding']['value']}")
-    middle.metric("States Parties still destroying", f"{section['still_destroying']['value']}")
-    total = section.get("destroyed_total") or {}
+    left.metric("States Parties holding no stockpiles", f"{section.no_longer_holding.value}")
+    middle.metric("States Parties still destroying", f"{section.still_destroying.value}")
     right.metric(
-        "Mines destroyed by all States Parties",
-        f"{total.get('qualifier') or ''} {number(total.get('value'), 'mines')}".strip(),
+        "Mines destroyed by all States Parties", qualified(section.destroyed_total, "mines")
     )
-    st.caption(provenance(total))
-    rows = stockpile_rows(summary.data)
+    st.caption(provenance(section.destroyed_total))
+    rows = stockpile_rows(summary)
     overdue = [r["state"] for r in rows if r["overdue"]]
     if overdue:
         st.error("Deadline passed, destruction not complete: " + ", ".join(overdue))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, ui
-from dashboard.compute import map_rows, non_party_rows, region_rows
+from dashboard.compute.universalization import map_rows, non_party_rows, region_rows
 
 st.title("Universalization: which States have joined")
 ui.how_to_read(
@@ -12,22 +12,23 @@ ui.how_to_read(
     "have joined. Regions are the UN's (M49); “Western Asia” stands in for the brochure's "
     "“Middle East”. Tuvalu is too small to draw at this scale."
 )
+api = ui.client()
 
-states = ui.fetch("parties", "/states", {"limit": 500, **ui.as_of_query()})
-if ui.usable(states):
-    rows = map_rows(states.data["items"])
+states = ui.data_or_notice(ui.fetch(api.states, ui.as_of()))
+if states is not None:
+    rows = map_rows(states)
     st.subheader("States Parties and States not party")
     st.plotly_chart(charts.world_map(rows), config=charts.TOPOJSON_CONFIG, key="world-map")
     ui.table(rows, "states")
     st.subheader("States not party")
-    ui.table(non_party_rows(states.data["items"]), "states-not-party")
+    ui.table(non_party_rows(states), "states-not-party")
 
-summary = ui.fetch("parties", "/summary", ui.as_of_query())
-if ui.usable(summary):
+summary = ui.data_or_notice(ui.fetch(api.summary, ui.as_of()))
+if summary is not None:
     st.subheader("Adherence by region (% of each region's States that have joined)")
-    regions = region_rows(summary.data)
+    regions = region_rows(summary)
     st.plotly_chart(charts.adherence_bars(regions), key="regions")
     ui.table(regions, "adherence-by-region")
-    for statement in summary.data["universalization"]["statements"]:
-        mark = "✅" if statement["holds"] else "⚠️ no longer holds:"
-        st.markdown(f"{mark} {statement['text']}.")
+    for statement in summary.universalization.statements:
+        mark = "✅" if statement.holds else "⚠️ no longer holds:"
+        st.markdown(f"{mark} {statement.text}.")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute import va_matrix
+from dashboard.compute.party import va_matrix
 
 st.title("Victim assistance")
 ui.how_to_read(
@@ -11,27 +11,24 @@ ui.how_to_read(
     "each stands on actions #23 to #33 of the Cartagena Action Plan (section IV). A dash means "
     "the action was not found for that State."
 )
+api = ui.client()
 
-summary = ui.fetch("parties", "/summary", ui.as_of_query())
-states = ui.fetch("parties", "/states", {"limit": 500, **ui.as_of_query()})
-if ui.usable(summary) and ui.usable(states):
-    survivors = summary.data["victim_assistance"]["significant_survivors"]
-    st.metric("States Parties with significant numbers of survivors", f"{survivors['value']}")
-    names = {s["iso3"]: s["name"] for s in states.data["items"]}
-    commitments = {}
-    failed = None
-    for iso3 in survivors["states"]:
-        result = ui.fetch(
-            "parties", f"/parties/{iso3}/commitments", {"limit": 500, **ui.as_of_query()}
-        )
-        if result.data is None:
-            failed = result
-            continue
-        commitments[iso3] = result.data["items"]
-    if failed is not None:
-        ui.usable(failed)
+summary = ui.data_or_notice(ui.fetch(api.summary, ui.as_of()))
+# The names come from the same service: no second notice when the summary is missing.
+states = ui.data_or_notice(ui.fetch(api.states, ui.as_of())) if summary is not None else None
+if summary is not None and states is not None:
+    survivors = summary.victim_assistance.significant_survivors
+    st.metric("States Parties with significant numbers of survivors", f"{survivors.value}")
+    results = {iso3: ui.fetch(api.commitments, iso3, ui.as_of()) for iso3 in survivors.states}
+    missing = [result for result in results.values() if result.data is None]
+    if missing:
+        # One notice is enough: every State's commitments come from the same service.
+        ui.data_or_notice(missing[-1])
     ui.table(
-        va_matrix(commitments, names),
+        va_matrix(
+            {iso3: result.data for iso3, result in results.items() if result.data is not None},
+            {s.iso3: s.name for s in states},
+        ),
         "victim-assistance-commitments",
         caption="Status of each State's commitment on actions #23–#33",
     )

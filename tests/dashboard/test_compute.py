@@ -7,30 +7,43 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
 from dashboard import charts
+from dashboard.api_models import (
+    Action,
+    ActionProgress,
+    Assessment,
+    Change,
+    Commitment,
+    Counted,
+    Event,
+    PartyDeadline,
+    ProgressCounts,
+    Rule,
+    Seeded,
+    State,
+    Summary,
+)
 from dashboard.client import as_of_params
-from dashboard.compute import (
-    assessment_rows,
-    change_rows,
+from dashboard.compute.actions import assessment_rows, heatmap, lagging_rows, section_shares
+from dashboard.compute.calendar import reminder_rows
+from dashboard.compute.changes import change_rows
+from dashboard.compute.deadlines import (
     clearance_timeline,
     completed_clearance_rows,
-    heatmap,
-    lagging_rows,
-    map_rows,
-    non_party_rows,
-    notice,
-    number,
-    overview_cards,
-    provenance,
-    region_rows,
-    reminder_rows,
-    section_shares,
     stockpile_rows,
-    uniform_columns,
-    va_matrix,
 )
+from dashboard.compute.formatting import notice, number, provenance, uniform_columns
+from dashboard.compute.overview import overview_cards
+from dashboard.compute.party import va_matrix
+from dashboard.compute.universalization import map_rows, non_party_rows, region_rows
 from tests.parties.conftest import open_api, prepare_database
+
+
+def parse(shape: Any, data: Any) -> Any:
+    """Read an answer as the dashboard's client does."""
+    return TypeAdapter(shape).validate_python(data)
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +53,23 @@ def answers(tmp_path_factory: pytest.TempPathFactory, actions_client: TestClient
     prepare_database(url)
     with open_api(url, actions_client) as client:
         return {
-            "summary": client.get("/summary").json(),
-            "states": client.get("/states", params={"limit": 500}).json()["items"],
-            "clearance": client.get("/deadlines", params={"kind": "article5_clearance"}).json(),
-            "progress": client.get("/progress").json(),
-            "progress_13": client.get("/actions/13/progress").json(),
-            "actions": actions_client.get("/actions", params={"limit": 500}).json()["items"],
-            "nic": client.get("/parties/NIC/commitments", params={"limit": 500}).json()["items"],
+            "summary": parse(Summary, client.get("/summary").json()),
+            "states": parse(
+                list[State], client.get("/states", params={"limit": 500}).json()["items"]
+            ),
+            "clearance": parse(
+                list[PartyDeadline],
+                client.get("/deadlines", params={"kind": "article5_clearance"}).json(),
+            ),
+            "progress": parse(list[ProgressCounts], client.get("/progress").json()),
+            "progress_13": parse(ActionProgress, client.get("/actions/13/progress").json()),
+            "actions": parse(
+                list[Action], actions_client.get("/actions", params={"limit": 500}).json()["items"]
+            ),
+            "nic": parse(
+                list[Commitment],
+                client.get("/parties/NIC/commitments", params={"limit": 500}).json()["items"],
+            ),
         }
 
 
@@ -79,19 +102,11 @@ def test_overview_has_seven_cards_with_the_seed_figures(answers: dict) -> None:
 
 def test_a_statement_that_no_longer_holds_moves_to_the_challenges(answers: dict) -> None:
     summary = answers["summary"]
-    changed = {
-        **summary,
-        "universalization": {
-            **summary["universalization"],
-            "statements": [
-                {
-                    **summary["universalization"]["statements"][0],
-                    "holds": False,
-                    "exceptions": ["USA"],
-                }
-            ],
-        },
-    }
+    statement = summary.universalization.statements[0].model_copy(
+        update={"holds": False, "exceptions": ["USA"]}
+    )
+    universalization = summary.universalization.model_copy(update={"statements": [statement]})
+    changed = summary.model_copy(update={"universalization": universalization})
     card = overview_cards(changed)[0]
     assert not any("Americas" in line for line in card.progress)
     assert any("no longer" in line and "USA" in line for line in card.challenges)
@@ -146,14 +161,17 @@ def test_heatmap_shares_and_sections(answers: dict) -> None:
 
 def test_heatmap_with_an_action_that_binds_nobody() -> None:
     rows = heatmap(
-        [
-            {
-                "action_number": 54,
-                "applies_to": "x",
-                "applicable_parties": 0,
-                "by_status": {"not_started": 0},
-            }
-        ],
+        parse(
+            list[ProgressCounts],
+            [
+                {
+                    "action_number": 54,
+                    "applies_to": "x",
+                    "applicable_parties": 0,
+                    "by_status": {"not_started": 0},
+                }
+            ],
+        ),
         [],
     )
     assert rows[0]["not started"] is None
@@ -163,18 +181,33 @@ def test_heatmap_with_an_action_that_binds_nobody() -> None:
 def test_lagging_rows_list_parties_not_done(answers: dict) -> None:
     rows = lagging_rows(answers["progress_13"])
     assert len(rows) == 18
-    done = {
-        **answers["progress_13"],
-        "parties": [{**p, "status": "completed"} for p in answers["progress_13"]["parties"]],
-    }
+    progress = answers["progress_13"]
+    done = progress.model_copy(
+        update={"parties": [p.model_copy(update={"status": "completed"}) for p in progress.parties]}
+    )
     assert lagging_rows(done) == []
 
 
 def test_assessments_up_to_the_as_of_day() -> None:
-    items = [
-        {"assessed_on": "2010-06-25", "status": "on_track", "period": "p", "narrative": "n"},
-        {"assessed_on": "2010-03-01", "status": "off_track", "period": "p", "narrative": "n"},
-    ]
+    items = parse(
+        list[Assessment],
+        [
+            {
+                "action_number": 1,
+                "assessed_on": "2010-06-25",
+                "status": "on_track",
+                "period": "p",
+                "narrative": "n",
+            },
+            {
+                "action_number": 1,
+                "assessed_on": "2010-03-01",
+                "status": "off_track",
+                "period": "p",
+                "narrative": "n",
+            },
+        ],
+    )
     assert [r["status"] for r in assessment_rows(items, date(2010, 5, 1))] == ["off track"]
     assert len(assessment_rows(items, None)) == 2
 
@@ -192,10 +225,10 @@ def test_formatting_and_provenance() -> None:
     assert number(200_000_000, "US$") == "US$ 200 million"
     assert number(None) == "—"
     assert (
-        provenance({"value": 1, "source": "seed", "period": "early 2010"})
+        provenance(Seeded(value=1, source="seed", period="early 2010"))
         == "Source: seed (early 2010)"
     )
-    assert provenance({"value": 1, "derivation": "counted"}).startswith("Counted from the records")
+    assert provenance(Counted(value=1, derivation="counted")).startswith("Counted from the records")
     assert notice("parties", None) == "parties unavailable — no data yet"
     at = datetime(2010, 5, 1, 12, 30, tzinfo=UTC)
     assert notice("parties", at) == "parties unavailable — last data from 2010-05-01 12:30:00 UTC"
@@ -213,14 +246,20 @@ def test_uniform_columns_turns_mixed_columns_into_text() -> None:
 
 
 def test_reminder_rows_follow_the_lead_times() -> None:
-    events = [
-        {"start": "2010-06-21", "kind": "standing_committees", "title": "Standing Committees"},
-        {"start": "2010-06-01", "kind": "deadline", "title": "Ukraine: Article 4"},
-    ]
-    rules = [
-        {"kind": "standing_committees", "before_days": [60, 30, 7]},
-        {"kind": "deadline", "before_days": [30, 7]},
-    ]
+    events = parse(
+        list[Event],
+        [
+            {"start": "2010-06-21", "kind": "standing_committees", "title": "Standing Committees"},
+            {"start": "2010-06-01", "kind": "deadline", "title": "Ukraine: Article 4"},
+        ],
+    )
+    rules = parse(
+        list[Rule],
+        [
+            {"kind": "standing_committees", "before_days": [60, 30, 7]},
+            {"kind": "deadline", "before_days": [30, 7]},
+        ],
+    )
     rows = reminder_rows(events, rules, date(2010, 5, 1))
     assert [(r["reminder on"], r["days before"]) for r in rows] == [
         ("2010-05-02", 30),
@@ -232,18 +271,21 @@ def test_reminder_rows_follow_the_lead_times() -> None:
 
 def test_change_rows() -> None:
     rows = change_rows(
-        [
-            {
-                "occurred_at": "2010-07-02T09:15:00+00:00",
-                "entity": "commitment",
-                "entity_id": "NIC:1",
-                "operation": "update",
-                "version": 2,
-                "actor": "abc",
-                "actor_role": "state",
-                "fields": ["narrative", "status"],
-            }
-        ]
+        parse(
+            list[Change],
+            [
+                {
+                    "occurred_at": "2010-07-02T09:15:00+00:00",
+                    "entity": "commitment",
+                    "entity_id": "NIC:1",
+                    "operation": "update",
+                    "version": 2,
+                    "actor": "abc",
+                    "actor_role": "state",
+                    "fields": ["narrative", "status"],
+                }
+            ],
+        )
     )
     assert rows == [
         {

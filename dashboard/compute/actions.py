@@ -1,0 +1,79 @@
+"""The actions: commitment status by action and by section, who lags, the assessments."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from dashboard.api_models import Action, ActionProgress, Assessment, ProgressCounts
+from dashboard.compute.formatting import STATUS_LABELS, STATUSES, day, moment
+
+
+def heatmap(progress: list[ProgressCounts], actions: list[Action]) -> list[dict[str, Any]]:
+    """Per action: the share (%) of the parties it binds in each commitment status."""
+    sections = {a.number: a.section.number for a in actions}
+    return [_heatmap_row(item, sections.get(item.action_number, "")) for item in progress]
+
+
+def _heatmap_row(item: ProgressCounts, section: str) -> dict[str, Any]:
+    bound = item.applicable_parties
+    row: dict[str, Any] = {
+        "action": item.action_number,
+        "section": section,
+        "binds": item.applies_to,
+        "parties bound": bound,
+    }
+    for status in STATUSES:
+        share = round(100 * item.by_status.get(status, 0) / bound, 1) if bound else None
+        row[STATUS_LABELS[status]] = share
+    return row
+
+
+def section_shares(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Average completion share per section, weighted by the parties each action binds."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in rows:
+        if row["parties bound"]:
+            totals[row["section"]][0] += row["completed"] * row["parties bound"] / 100
+            totals[row["section"]][1] += row["parties bound"]
+    return [
+        {"section": s, "completed (%)": round(100 * done / bound, 1)}
+        for s, (done, bound) in totals.items()
+        if bound
+    ]
+
+
+def lagging_rows(progress: ActionProgress) -> list[dict[str, Any]]:
+    """The parties an action binds that have not completed it, those not started first."""
+    order = {status: i for i, status in enumerate(STATUSES)}
+    return [
+        {
+            "state": p.name,
+            "iso3": p.iso3,
+            "status": STATUS_LABELS[p.status],
+            "target date": day(p.target_date) or "",
+            "last update": moment(p.updated_at) if p.updated_at else "",
+        }
+        for p in sorted(progress.parties, key=lambda p: (order[p.status], p.name))
+        if p.status in ("not_started", "in_progress")
+    ]
+
+
+def assessment_rows(assessments: list[Assessment], as_of: date | None) -> list[dict[str, Any]]:
+    """The committee's assessments up to a day, latest first."""
+    return [
+        {
+            "assessed on": day(a.assessed_on),
+            "status": a.status.replace("_", " "),
+            "period": a.period,
+            "narrative": a.narrative,
+        }
+        for a in assessments
+        if as_of is None or a.assessed_on <= as_of
+    ]
+
+
+def action_heading(action: Action) -> str:
+    """An action's number and its section, as the action's subheader."""
+    return f"Action #{action.number} — section {action.section.number}: {action.section.title}"

@@ -1,0 +1,49 @@
+"""Who has joined: the world map's rows, the States not party, adherence by region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.api_models import State, Summary
+from dashboard.compute.formatting import day, membership_label
+
+
+def map_rows(states: list[State]) -> list[dict[str, Any]]:
+    """One row per state for the world map."""
+    return [
+        {
+            "iso3": s.iso3,
+            "state": s.name,
+            "status": membership_label(s.membership),
+            "entry into force": day(s.membership.entry_into_force) or "",
+        }
+        for s in states
+    ]
+
+
+def non_party_rows(states: list[State]) -> list[dict[str, Any]]:
+    """The states that are not party, with their region."""
+    return [
+        {
+            "state": s.name,
+            "iso3": s.iso3,
+            "region": s.regions.un_region,
+            "sub-region": s.regions.un_subregion,
+        }
+        for s in states
+        if s.membership.status != "party"
+    ]
+
+
+def region_rows(summary: Summary) -> list[dict[str, Any]]:
+    """Adherence by region: States, parties, share, who is missing."""
+    return [
+        {
+            "region": r.region,
+            "States": r.states,
+            "States Parties": r.parties,
+            "share joined (%)": round(100 * (r.share or 0), 1),
+            "not party": ", ".join(r.non_parties),
+        }
+        for r in summary.universalization.regions
+    ]
