@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 from services.actions.catalogue import load_catalogue
+from services.actions.models import idempotency_keys
 from services.actions.routes import router
 from services.actions.settings import ActionsSettings
 from services.common.app import create_service_app
@@ -34,5 +35,6 @@ def create_app(settings: ActionsSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         routers=[router],
+        idempotency_keys=idempotency_keys,
         on_startup=_load_catalogue,
     )

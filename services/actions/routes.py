@@ -21,13 +21,12 @@ from services.actions.models import (
     IndicatorPublic,
     PlanPublic,
     SectionPublic,
-    idempotency_keys,
 )
 from services.common.auth import CommitteePrincipal
 from services.common.db import SessionDep
 from services.common.errors import Unprocessable
 from services.common.etag import serialized_with_etag, version_etag
-from services.common.idempotency import IdempotencyDep, once
+from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
 from services.common.routes import AUTHENTICATED, ActionNumber, Responses, RowId, not_found
 
@@ -158,7 +157,7 @@ def create_assessment(
     response: Response,
     principal: CommitteePrincipal,
     session: SessionDep,
-    idempotency: IdempotencyDep,
+    create_once: CreateOnceDep,
     plan: SelectedPlan,
     number: ActionNumber,
     body: AssessmentCreate,
@@ -184,14 +183,7 @@ def create_assessment(
         )
         return _assessment_public(assessment, number, plan_id)
 
-    return once(
-        session,
-        idempotency_keys,
-        idempotency,
-        now=clock.now(),
-        response=response,
-        create=create,
-    )
+    return create_once(create)
 
 
 @router.get(

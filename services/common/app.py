@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Table
 
 from services.common.admission import AdmissionMiddleware, QueueDelay
 from services.common.clock import Clock
@@ -78,6 +79,7 @@ def create_service_app(
     description: str,
     version: str,
     routers: list[APIRouter],
+    idempotency_keys: Table | None = None,
     on_startup: StartupHook | None = None,
     on_shutdown: StartupHook | None = None,
     readiness: dict[str, ReadinessCheck] | None = None,
@@ -125,6 +127,7 @@ def create_service_app(
         openapi_url="/openapi.json" if settings.docs_open else None,
     )
     app.state.queue_delay = queue_delay  # how far behind the event loop runs (admission)
+    app.state.idempotency_keys = idempotency_keys  # the answers kept for retried POSTs (CreateOnce)
     # Counters in memory, one set per process: see docs/problems.md, "Rate limits".
     app.state.rate_limiter = RateLimiter(
         per_key=settings.rate_limit_per_key, failed_auth=settings.rate_limit_failed_auth

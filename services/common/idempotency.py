@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from services.common.audit import JSON_DOCUMENT
 from services.common.auth import CurrentPrincipal
+from services.common.db import SessionDep
 from services.common.errors import Conflict, Unprocessable
 from services.common.types import as_utc
 
@@ -102,6 +103,41 @@ async def idempotent_request(
 
 
 IdempotencyDep = Annotated[IdempotentRequest | None, Depends(idempotent_request)]
+
+
+@dataclass(frozen=True)
+class CreateOnce:
+    """`once`, bound to one request: its session, its Idempotency-Key (if any), its response,
+    and the service's table of kept answers (`app.state.idempotency_keys`)."""
+
+    session: Session
+    table: Table
+    claim: IdempotentRequest | None
+    now: datetime
+    response: Response
+
+    def __call__(self, create: Callable[[], Created], status_code: int = 201) -> Created | Response:
+        return once(
+            self.session,
+            self.table,
+            self.claim,
+            now=self.now,
+            response=self.response,
+            create=create,
+            status_code=status_code,
+        )
+
+
+async def create_once(
+    request: Request, response: Response, session: SessionDep, claim: IdempotencyDep
+) -> CreateOnce:
+    """The request's `CreateOnce` (`async` only so that FastAPI keeps it off its threadpool)."""
+    table: Table | None = request.app.state.idempotency_keys
+    assert table is not None, "create_service_app(idempotency_keys=...) names the service's table"
+    return CreateOnce(session, table, claim, request.app.state.clock.now(), response)
+
+
+CreateOnceDep = Annotated[CreateOnce, Depends(create_once)]
 
 
 def replay_or_claim(

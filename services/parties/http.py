@@ -22,7 +22,8 @@ from services.common.routes import (
 from services.common.types import IsoDate
 from services.parties.models import State
 from services.parties.records.context import Context, check_as_of, snapshot_on
-from services.parties.records.current import CurrentView, Derived
+from services.parties.records.current import CurrentRecords
+from services.parties.records.reading import Records, Replayed
 from services.parties.records.replays import Replays
 from services.parties.records.snapshot import Snapshot
 
@@ -56,7 +57,7 @@ ContextDep = Annotated[Context, Depends(context)]
 
 
 def invalidates(request: Request) -> Iterator[None]:
-    """After a write's response (and so after its commit), have reads rebuild the current view."""
+    """After a write's response (and so after its commit), have reads reload the current records."""
     yield
     request.app.state.current.invalidate()
 
@@ -71,8 +72,8 @@ async def party_groups(request: Request, iso3: Iso3) -> frozenset[str]:
     the request's session: loading the records takes a connection of its own, which a writer
     holding SQLite's write turn must never wait for.
     """
-    view: CurrentView = request.app.state.current
-    derived = await view.get()
+    current: CurrentRecords = request.app.state.current
+    derived = await current.get()
     return derived.groups.get(iso3.upper(), frozenset())
 
 
@@ -84,39 +85,32 @@ async def answer(
     ctx: Context,
     as_of: date | None,
     key: Hashable,
-    current: Callable[[Derived], object],
-    replayed: Callable[[Snapshot], object] | None = None,
-    *,
-    replayed_with_session: Callable[[Session, Snapshot], object] | None = None,
+    build: Callable[[Records], object],
 ) -> Response:
-    """Answer a read from the in-memory current view, or by replaying the records to `as_of`.
-
-    A replay of a day before today never changes: it is cached under its key (`replays`).
-    """
-    view: CurrentView = request.app.state.current
+    """Answer a read with what `build` makes of the records: now, from memory, or replayed to
+    the end of `as_of`. A replay of a day before today never changes: it is cached under its key
+    (`replays`)."""
+    current: CurrentRecords = request.app.state.current
     if as_of is None:
-        derived = await view.get()
-        body, etag = await derived.document(key, lambda: current(derived))
+        derived = await current.get()
+        body, etag = await derived.document(key, lambda: build(derived))
         return serialized_with_etag(request, body, etag)
     check_as_of(ctx, as_of)
-    await view.get()  # keeps the history's epoch up to date (from memory, mostly)
+    await current.get()  # keeps the history's epoch up to date (from memory, mostly)
 
     def replay() -> object:
         with Session(request.app.state.engine) as session:
-            snapshot_ = snapshot_on(session, ctx, as_of)
-            if replayed_with_session is not None:
-                return replayed_with_session(session, snapshot_)
-            assert replayed is not None
-            return replayed(snapshot_)
+            return build(Replayed(session, snapshot_on(session, ctx, as_of), ctx.rules))
 
-    past = (key, as_of, view.history_epoch) if as_of < ctx.today else None
+    past = (key, as_of, current.history_epoch) if as_of < ctx.today else None
     replays: Replays = request.app.state.replays
     body, etag = await replays.document(past, replay)
     return serialized_with_etag(request, body, etag)
 
 
-def party_in(view: Snapshot, code: str) -> State:
-    state = view.states.get(code)
+def party_in(snapshot: Snapshot, code: str) -> State:
+    """The State Party with this code in the snapshot, or 404 (unknown, or not party)."""
+    state = snapshot.states.get(code)
     if state is None:
         raise NotFound(f"There is no state with ISO 3166 alpha-3 code {code!r}.")
     if state.status != "party":

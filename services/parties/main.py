@@ -10,9 +10,10 @@ from services.parties.actions_client import ActionsClient
 from services.parties.commitments.routes import router as commitments
 from services.parties.extensions.routes import router as extensions
 from services.parties.known_actions import ActionCatalogue
+from services.parties.models import idempotency_keys
 from services.parties.obligations.derive import Rules
 from services.parties.obligations.routes import router as obligations
-from services.parties.records.current import CurrentView
+from services.parties.records.current import CurrentRecords
 from services.parties.records.replays import Replays
 from services.parties.reports.routes import router as reports
 from services.parties.settings import PartiesSettings
@@ -44,7 +45,7 @@ def _start(app: FastAPI) -> None:
     # The service starts even when the actions service is down or answers nonsense; /readyz
     # says which catalogue it serves.
     app.state.catalogue.start()
-    app.state.current = CurrentView(
+    app.state.current = CurrentRecords(
         engine=app.state.engine, rules=app.state.rules, clock=app.state.clock
     )
     app.state.replays = Replays(
@@ -78,6 +79,7 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         routers=[states, obligations, commitments, reports, extensions, summary],
+        idempotency_keys=idempotency_keys,
         on_startup=_start,
         on_shutdown=_stop,
         dependencies={"actions": _actions_reachable},

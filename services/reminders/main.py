@@ -13,6 +13,7 @@ from sqlmodel import Session
 from services.common.app import create_service_app
 from services.common.errors import ServiceUnavailable
 from services.reminders.clients import parties_client
+from services.reminders.models import idempotency_keys
 from services.reminders.recipient_routes import router as recipient_router
 from services.reminders.repository import syncs as sync_repository
 from services.reminders.routes import router
@@ -70,6 +71,7 @@ def create_app(
         description=DESCRIPTION,
         version="0.1.0",
         routers=[router, recipient_router, secret_router],
+        idempotency_keys=idempotency_keys,
         on_startup=_start,
         on_shutdown=_stop,
         dependencies={"parties_sync": _last_sync_ok, "parties_states": _states_listed},

@@ -13,11 +13,12 @@ from services.common.auth import (
 )
 from services.common.db import SessionDep
 from services.common.etag import json_with_etag, require_if_match, version_etag
-from services.common.idempotency import IdempotencyDep, once
+from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
+from services.common.routes import Iso3, RowId
 from services.reminders import service
-from services.reminders.http import GONE, PRIVATE, WRITE, ContextDep, Id, Iso3
-from services.reminders.models import Recipient, idempotency_keys
+from services.reminders.http import GONE, PRIVATE, WRITE, ContextDep
+from services.reminders.models import Recipient
 from services.reminders.repository import recipients as recipient_repository
 from services.reminders.schemas import RecipientInput, RecipientPublic, RecipientSaved, Role
 
@@ -79,7 +80,7 @@ def create_contact(
     principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
+    create_once: CreateOnceDep,
     iso3: Iso3,
     body: RecipientInput,
 ) -> RecipientSaved | Response:
@@ -100,9 +101,7 @@ def create_contact(
         response.headers["ETag"] = _recipient_etag(contact)
         return _saved(saved)
 
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
+    return create_once(create)
 
 
 @router.get(
@@ -112,7 +111,11 @@ def create_contact(
     tags=["recipients"],
 )
 def read_contact(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, iso3: Iso3, contact_id: Id
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    iso3: Iso3,
+    contact_id: RowId,
 ) -> Response:
     """Read one contact point, with its ETag."""
     service.ensure_may_read_contacts(principal, iso3)
@@ -132,7 +135,7 @@ def update_contact(
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
-    contact_id: Id,
+    contact_id: RowId,
     body: RecipientInput,
 ) -> RecipientSaved:
     """Change a contact point (its state's key, or admin; If-Match)."""
@@ -158,7 +161,7 @@ def delete_contact(
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
-    contact_id: Id,
+    contact_id: RowId,
 ) -> Response:
     """Delete a contact point (its state's key, or admin; If-Match): it leaves the lists and
     gets no more reminders; the record and its history stay, and an admin can restore it."""
@@ -181,7 +184,7 @@ def restore_contact(
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
-    contact_id: Id,
+    contact_id: RowId,
 ) -> RecipientPublic:
     """Undo the deletion of a contact point (admin key); 409 if it is not deleted."""
     contact = recipient_repository.get_recipient(
@@ -223,7 +226,7 @@ def create_committee_member(
     principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
+    create_once: CreateOnceDep,
     body: RecipientInput,
 ) -> RecipientSaved | Response:
     """Add a committee member (admin key)."""
@@ -242,9 +245,7 @@ def create_committee_member(
         response.headers["ETag"] = _recipient_etag(member)
         return _saved(saved)
 
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
+    return create_once(create)
 
 
 @router.get(
@@ -254,7 +255,7 @@ def create_committee_member(
     tags=["recipients"],
 )
 def read_committee_member(
-    request: Request, session: SessionDep, _principal: CommitteePrincipal, member_id: Id
+    request: Request, session: SessionDep, _principal: CommitteePrincipal, member_id: RowId
 ) -> Response:
     """Read one committee member, with its ETag."""
     return _recipient_response(request, _member(session, member_id))
@@ -272,7 +273,7 @@ def update_committee_member(
     principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    member_id: Id,
+    member_id: RowId,
     body: RecipientInput,
 ) -> RecipientSaved:
     """Change a committee member (admin key, If-Match)."""
@@ -292,7 +293,11 @@ def update_committee_member(
     tags=["recipients"],
 )
 def delete_committee_member(
-    request: Request, principal: AdminPrincipal, session: SessionDep, ctx: ContextDep, member_id: Id
+    request: Request,
+    principal: AdminPrincipal,
+    session: SessionDep,
+    ctx: ContextDep,
+    member_id: RowId,
 ) -> Response:
     """Delete a committee member (admin key, If-Match); the history stays, and it can be
     restored."""
@@ -313,7 +318,7 @@ def restore_committee_member(
     principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    member_id: Id,
+    member_id: RowId,
 ) -> RecipientPublic:
     """Undo the deletion of a committee member (admin key); 409 if it is not deleted."""
     member = recipient_repository.get_recipient(

@@ -14,23 +14,14 @@ from services.common.auth import (
 from services.common.db import SessionDep
 from services.common.errors import NotFound, Unprocessable
 from services.common.etag import etag_of, json_with_etag, require_if_match, version_etag
-from services.common.idempotency import IdempotencyDep, once
+from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
+from services.common.routes import Iso3, Responses, RowId
 from services.common.types import IsoDate
 from services.reminders import attempts, calendar, planning, service
-from services.reminders.http import (
-    PRIVATE,
-    READ,
-    WRITE,
-    ContextDep,
-    Id,
-    Iso3,
-    Kind,
-    Responses,
-    StateFilter,
-)
-from services.reminders.models import Event, Recipient, Rule, idempotency_keys
+from services.reminders.http import PRIVATE, READ, WRITE, ContextDep, Kind, StateFilter
+from services.reminders.models import Event, Recipient, Rule
 from services.reminders.repository import deliveries as delivery_repository
 from services.reminders.repository import events as event_repository
 from services.reminders.repository import outbox as outbox_repository
@@ -88,7 +79,7 @@ def list_events(
 
 
 @router.get("/events/{event_id}", response_model=EventPublic, responses=READ, tags=["events"])
-def read_event(request: Request, session: SessionDep, event_id: Id) -> Response:
+def read_event(request: Request, session: SessionDep, event_id: RowId) -> Response:
     """Read one event, with the ETag to send when moving it."""
     event = event_repository.get_event(session, event_id=event_id)
     return json_with_etag(request, EventPublic.of(event), etag=_event_etag(event))
@@ -102,7 +93,7 @@ def create_event(
     principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
+    create_once: CreateOnceDep,
     body: EventInput,
 ) -> EventPublic | Response:
     """Add a meeting or date of any year (admin key); its reminders are planned at once."""
@@ -113,9 +104,7 @@ def create_event(
         response.headers["ETag"] = _event_etag(event)
         return EventPublic.of(event)
 
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
+    return create_once(create)
 
 
 @router.put("/events/{event_id}", response_model=EventPublic, responses=WRITE, tags=["events"])
@@ -125,7 +114,7 @@ def update_event(
     principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    event_id: Id,
+    event_id: RowId,
     body: EventInput,
 ) -> EventPublic:
     """Move or correct a meeting (admin key, If-Match); its pending reminders move with it."""

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Response
 
 from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyDep, once
+from services.common.idempotency import CreateOnce, CreateOnceDep
+from services.common.routes import Iso3, RowId
 from services.reminders import service
-from services.reminders.http import GONE, WRITE, ContextDep, Id, Iso3
-from services.reminders.models import Recipient, idempotency_keys
+from services.reminders.http import GONE, WRITE, ContextDep
+from services.reminders.models import Recipient
 from services.reminders.repository import recipients as recipient_repository
 from services.reminders.schemas import Role, WebhookSecretIssued
 
@@ -30,8 +31,7 @@ ROTATION = {
 def _rotated(
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
-    response: Response,
+    create_once: CreateOnce,
     recipient: Recipient,
     principal: CurrentPrincipal,
 ) -> WebhookSecretIssued | Response:
@@ -45,9 +45,7 @@ def _rotated(
             previous_valid_until=rotated.previous_valid_until,
         )
 
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
+    return create_once(create)
 
 
 @router.post(
@@ -62,9 +60,9 @@ def rotate_contact_secret(
     principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
+    create_once: CreateOnceDep,
     iso3: Iso3,
-    contact_id: Id,
+    contact_id: RowId,
 ) -> WebhookSecretIssued | Response:
     """Make a contact point's webhook a new signing secret, shown once (its state's key, or
     admin); the previous secret stays valid for 24 hours, and meanwhile webhooks carry both
@@ -73,7 +71,7 @@ def rotate_contact_secret(
     contact = recipient_repository.get_recipient(
         session, recipient_id=contact_id, role=Role.STATE_CONTACT, iso3=iso3.upper()
     )
-    return _rotated(session, ctx, idempotency, response, contact, principal)
+    return _rotated(session, ctx, create_once, contact, principal)
 
 
 @router.post(
@@ -88,12 +86,12 @@ def rotate_member_secret(
     principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
-    member_id: Id,
+    create_once: CreateOnceDep,
+    member_id: RowId,
 ) -> WebhookSecretIssued | Response:
     """Make a committee member's webhook a new signing secret, shown once (admin key); the
     previous one stays valid for 24 hours."""
     member = recipient_repository.get_recipient(
         session, recipient_id=member_id, role=Role.COMMITTEE_MEMBER, iso3=None
     )
-    return _rotated(session, ctx, idempotency, response, member, principal)
+    return _rotated(session, ctx, create_once, member, principal)

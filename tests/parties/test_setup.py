@@ -18,8 +18,8 @@ from services.common.auth import Role
 from services.common.db import create_engine
 from services.common.settings import PROJECT_ROOT
 from services.parties.__main__ import COMMANDS
-from services.parties.commitments.repository import status_counts_as_of
 from services.parties.models import CommitmentVersion, metadata
+from services.parties.records.history import status_counts_as_of
 from services.parties.seed import seed_session
 from tests.conftest import RuntimeRole
 from tests.factories import bearer, create_key

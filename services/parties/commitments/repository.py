@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from services.common.audit import Actor, document_of, record_change
 from services.common.errors import PreconditionFailed
@@ -18,7 +17,6 @@ from services.parties.models import (
     CommitmentVersion,
     audit_log,
 )
-from services.parties.records.snapshot import end_of
 
 
 def commitments_of(session: Session, *, iso3: str) -> dict[int, Commitment]:
@@ -30,36 +28,6 @@ def commitments_of(session: Session, *, iso3: str) -> dict[int, Commitment]:
 def get_commitment(session: Session, *, iso3: str, action_number: int) -> Commitment | None:
     """Return a stored commitment, or None when the party never wrote one."""
     return session.get(Commitment, (iso3, action_number))
-
-
-def commitments_for_action(session: Session, *, action_number: int) -> dict[str, Commitment]:
-    """Return every stored commitment on one action, by party."""
-    rows = session.exec(select(Commitment).where(Commitment.action_number == action_number)).all()
-    return {row.iso3: row for row in rows}
-
-
-def versions_as_of(session: Session, *, as_of: date, where: list[Any]) -> list[CommitmentVersion]:
-    """The latest version of each commitment recorded by the end of `as_of`."""
-    latest = (
-        select(
-            CommitmentVersion.iso3,
-            CommitmentVersion.action_number,
-            func.max(CommitmentVersion.version).label("version"),
-        )
-        .where(col(CommitmentVersion.recorded_at) < end_of(as_of), *where)
-        .group_by(col(CommitmentVersion.iso3), col(CommitmentVersion.action_number))
-        .subquery()
-    )
-    return list(
-        session.exec(
-            select(CommitmentVersion).join(
-                latest,
-                (col(CommitmentVersion.iso3) == latest.c.iso3)
-                & (col(CommitmentVersion.action_number) == latest.c.action_number)
-                & (col(CommitmentVersion.version) == latest.c.version),
-            )
-        ).all()
-    )
 
 
 def save_commitment(
@@ -134,21 +102,3 @@ def count_status_change(session: Session, *, day: date, old: str | None, new: st
                 index_elements=["day", "status"], set_={"change": table.c.change + change}
             )
         )
-
-
-def status_counts(session: Session) -> dict[str, int]:
-    """How many commitments are in each status now."""
-    rows = session.exec(
-        select(Commitment.status, func.count()).group_by(col(Commitment.status))
-    ).all()
-    return {str(status): count for status, count in rows}  # a member as its text, the JSON key
-
-
-def status_counts_as_of(session: Session, *, day: date) -> dict[str, int]:
-    """How many commitments were in each status at the end of `day`."""
-    rows = session.execute(
-        select(CommitmentStatusDay.status, func.sum(CommitmentStatusDay.change))
-        .where(col(CommitmentStatusDay.day) <= day)
-        .group_by(col(CommitmentStatusDay.status))
-    ).all()
-    return {status: int(total) for status, total in rows if total}

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import PlainTextResponse
-from sqlmodel import Session
 
 from services.common.auth import CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
@@ -31,8 +30,7 @@ from services.parties.http import (
 )
 from services.parties.records import lookup
 from services.parties.records.context import snapshot_on
-from services.parties.records.current import Derived
-from services.parties.records.snapshot import Snapshot
+from services.parties.records.reading import Records
 from services.parties.schemas import (
     ActionProgress,
     ActionProgressCounts,
@@ -59,18 +57,14 @@ async def list_commitments(
     def window(items: list[CommitmentPublic]) -> Page[CommitmentPublic]:
         return Page.of(items[page.offset : page.offset + page.limit], total=len(items), params=page)
 
-    def current(derived: Derived) -> Page[CommitmentPublic]:
-        party_in(derived.snapshot, code)
-        stored = {n: c for (owner, n), c in derived.commitments.items() if owner == code}
+    def build(records: Records) -> Page[CommitmentPublic]:
+        party_in(records.snapshot, code)
+        stored = records.commitments_of_party(code)
         actions = ctx.catalogue.actions()
-        return window(service.party_commitments(code, derived.groups[code], actions, stored))
-
-    def replayed(session: Session, view: Snapshot) -> Page[CommitmentPublic]:
-        state = party_in(view, code)
-        return window(service.commitments_of(session, view, state, ctx, as_of))
+        return window(service.party_commitments(code, records.groups[code], actions, stored))
 
     key = ("commitments", code, page.limit, page.offset, ctx.catalogue.generation)
-    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
+    return await answer(request, ctx, as_of, key, build)
 
 
 @router.get(
@@ -83,7 +77,7 @@ def export_party_commitments(session: SessionDep, ctx: ContextDep, iso3: Iso3) -
     """Download a party's commitments as CSV (the shape the import takes back)."""
     lookup.get_party(session, iso3=iso3)
     view = snapshot_on(session, ctx, None)
-    rows = service.commitments_of(session, view, view.states[iso3.upper()], ctx, None)
+    rows = service.commitments_of(session, view, view.states[iso3.upper()], ctx)
     return _csv(csv_files.commitments_csv(rows), f"commitments-{iso3.upper()}.csv")
 
 
@@ -133,9 +127,7 @@ def export_all_commitments(session: SessionDep, ctx: ContextDep) -> Response:
     """Download every party's commitments as one CSV."""
     view = snapshot_on(session, ctx, None)
     rows = [
-        row
-        for state in view.parties()
-        for row in service.commitments_of(session, view, state, ctx, None)
+        row for state in view.parties() for row in service.commitments_of(session, view, state, ctx)
     ]
     return _csv(csv_files.commitments_csv(rows), "commitments.csv")
 
@@ -232,15 +224,11 @@ async def read_action_progress(
 ) -> Response:
     """For one action: the parties it binds, how many commitments are in each status, and who."""
 
-    def current(derived: Derived) -> ActionProgress:
-        stored = {iso3: c for (iso3, number), c in derived.commitments.items() if number == action}
-        return progress.progress_of_action(derived.snapshot, ctx, action, stored)
-
-    def replayed(session: Session, view: Snapshot) -> ActionProgress:
-        return progress.action_progress(session, view, ctx, action, as_of)
+    def build(records: Records) -> ActionProgress:
+        return progress.progress_of_action(records, ctx.catalogue.action(action))
 
     key = ("action-progress", action, ctx.catalogue.generation)
-    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
+    return await answer(request, ctx, as_of, key, build)
 
 
 @router.get(
@@ -249,12 +237,8 @@ async def read_action_progress(
 async def list_progress(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
     """For every action: how many parties it binds and how many commitments are in each status."""
 
-    def current(derived: Derived) -> list[ActionProgressCounts]:
-        statuses = {key: c.status for key, c in derived.commitments.items()}
-        return progress.progress_counts(derived.groups, statuses, ctx.catalogue.actions())
-
-    def replayed(session: Session, view: Snapshot) -> list[ActionProgressCounts]:
-        return progress.all_progress(session, view, ctx, as_of)
+    def build(records: Records) -> list[ActionProgressCounts]:
+        return progress.progress_counts(records, ctx.catalogue.actions())
 
     key = ("progress", ctx.catalogue.generation)
-    return await answer(request, ctx, as_of, key, current, replayed_with_session=replayed)
+    return await answer(request, ctx, as_of, key, build)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -74,10 +74,10 @@ def commitment_public(
 
 
 def commitments_of(
-    session: Session, view_: Snapshot, state: State, context: Context, as_of: date | None
+    session: Session, view_: Snapshot, state: State, context: Context
 ) -> list[CommitmentPublic]:
-    """Return a party's commitments on every action that binds it."""
-    stored = _stored_commitments(session, iso3=state.iso3, as_of=as_of)
+    """Return a party's commitments now on every action that binds it (the CSV export's rows)."""
+    stored: dict[int, Any] = dict(repository.commitments_of(session, iso3=state.iso3))
     return party_commitments(
         state.iso3, groups_for(view_, state, context.rules), context.catalogue.actions(), stored
     )
@@ -92,13 +92,6 @@ def party_commitments(
         for n in sorted(actions)
         if actions[n].applies_to in groups
     ]
-
-
-def _stored_commitments(session: Session, *, iso3: str, as_of: date | None) -> dict[int, Any]:
-    if as_of is None:
-        return repository.commitments_of(session, iso3=iso3)
-    rows = repository.versions_as_of(session, as_of=as_of, where=[CommitmentVersion.iso3 == iso3])
-    return {row.action_number: row for row in rows}
 
 
 def commitment_values(update: CommitmentUpdate) -> dict[str, Any]:

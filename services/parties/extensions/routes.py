@@ -13,13 +13,10 @@ from services.common.etag import (
     require_if_match,
     version_etag,
 )
-from services.common.idempotency import IdempotencyDep, once
+from services.common.idempotency import CreateOnceDep
 from services.common.routes import Iso3, RowId
 from services.parties.extensions import repository, service
 from services.parties.http import READ, WRITE, WRITES, ContextDep
-from services.parties.models import (
-    idempotency_keys,
-)
 from services.parties.records import lookup
 from services.parties.schemas import (
     ExtensionAnalysis,
@@ -75,7 +72,7 @@ def create_extension_request(
     principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
+    create_once: CreateOnceDep,
     iso3: Iso3,
     body: ExtensionRequestCreate,
 ) -> ExtensionRequestPublic | Response:
@@ -91,9 +88,7 @@ def create_extension_request(
         response.headers["ETag"] = _request_etag(request)
         return ExtensionRequestPublic.model_validate(request)
 
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
+    return create_once(create)
 
 
 def _request_etag(request: Any) -> str:

@@ -20,12 +20,10 @@ from services.parties.obligations.deadlines import (
 )
 from services.parties.obligations.derive import (
     deadline_public,
-    deadlines_of,
     obligations_public,
 )
 from services.parties.records import lookup
-from services.parties.records.current import Derived
-from services.parties.records.snapshot import Snapshot
+from services.parties.records.reading import Records
 from services.parties.schemas import (
     DeadlinesPublic,
     ObligationsPublic,
@@ -45,14 +43,12 @@ async def read_deadlines(
     """List a party's treaty deadlines (Articles 4, 5, 7) with their status on the day."""
     code = iso3.upper()
 
-    def build(view: Snapshot) -> DeadlinesPublic:
-        state = party_in(view, code)
-        items = [deadline_public(d) for d in deadlines_of(view, state, ctx.rules)]
-        return DeadlinesPublic(iso3=state.iso3, today=view.day, items=items)
+    def build(records: Records) -> DeadlinesPublic:
+        state = party_in(records.snapshot, code)
+        items = [deadline_public(d) for d in records.deadlines[state.iso3]]
+        return DeadlinesPublic(iso3=state.iso3, today=records.snapshot.day, items=items)
 
-    return await answer(
-        request, ctx, as_of, ("deadlines", code), lambda d: build(d.snapshot), build
-    )
+    return await answer(request, ctx, as_of, ("deadlines", code), build)
 
 
 @router.get(
@@ -111,10 +107,7 @@ async def list_deadlines(
     """Every party's deadlines, filtered by kind and status, by due date."""
     wanted = {"kind": kind.value if kind else None, "status": status.value if status else None}
 
-    def current(derived: Derived) -> list[PartyDeadline]:
-        return service.deadline_rows(derived.snapshot, derived.deadlines, **wanted)
+    def build(records: Records) -> list[PartyDeadline]:
+        return service.deadline_rows(records.snapshot, records.deadlines, **wanted)
 
-    def replayed(view: Snapshot) -> list[PartyDeadline]:
-        return service.all_deadlines(view, ctx.rules, **wanted)
-
-    return await answer(request, ctx, as_of, ("deadlines", kind, status), current, replayed)
+    return await answer(request, ctx, as_of, ("deadlines", kind, status), build)

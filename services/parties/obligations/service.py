@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,6 @@ from services.parties.models import (
 )
 from services.parties.obligations.deadlines import (
     Deadline,
-)
-from services.parties.obligations.derive import (
-    Rules,
-    deadlines_of,
 )
 from services.parties.records import lookup
 from services.parties.records.snapshot import Snapshot
@@ -88,16 +85,12 @@ def _completions(obligations: Any, update: ObligationsUpdate, source: str) -> di
     return values
 
 
-def all_deadlines(
-    view_: Snapshot, rules: Rules, *, kind: str | None, status: str | None
-) -> list[PartyDeadline]:
-    """Every party's deadlines of one kind and/or status, by due date."""
-    deadlines = {state.iso3: deadlines_of(view_, state, rules) for state in view_.parties()}
-    return deadline_rows(view_, deadlines, kind=kind, status=status)
-
-
 def deadline_rows(
-    view_: Snapshot, deadlines: dict[str, list[Deadline]], *, kind: str | None, status: str | None
+    view_: Snapshot,
+    deadlines: Mapping[str, list[Deadline]],
+    *,
+    kind: str | None,
+    status: str | None,
 ) -> list[PartyDeadline]:
     """The given deadlines of one kind and/or status, with their parties, by due date."""
     rows = [

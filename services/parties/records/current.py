@@ -26,6 +26,7 @@ from services.parties.models import Commitment, audit_log
 from services.parties.obligations.deadlines import Deadline
 from services.parties.obligations.derive import Rules, deadlines_of, groups_for
 from services.parties.records import snapshot
+from services.parties.records.reading import InMemory
 from services.parties.records.snapshot import Snapshot, start_of
 
 MEMO_LIMIT = 4096
@@ -39,7 +40,7 @@ def _commitment_key(entity_id: str) -> tuple[str, int]:
 
 
 @dataclass
-class Derived:
+class Derived(InMemory):
     """One version of the records and everything computed from it, memoized."""
 
     version: int
@@ -63,7 +64,7 @@ class Derived:
         return document
 
 
-class CurrentView:
+class CurrentRecords:
     """The current records, rebuilt when they change."""
 
     def __init__(

@@ -6,12 +6,9 @@ from fastapi import APIRouter, Response
 
 from services.common.auth import CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
-from services.common.idempotency import IdempotencyDep, once
+from services.common.idempotency import CreateOnceDep
 from services.common.routes import Iso3
 from services.parties.http import READ, WRITE, WRITES, ContextDep
-from services.parties.models import (
-    idempotency_keys,
-)
 from services.parties.records import lookup
 from services.parties.reports import repository, service
 from services.parties.schemas import (
@@ -50,7 +47,7 @@ def create_report(
     principal: CurrentPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    idempotency: IdempotencyDep,
+    create_once: CreateOnceDep,
     iso3: Iso3,
     body: Article7ReportCreate,
 ) -> Article7ReportPublic | Response:
@@ -64,6 +61,4 @@ def create_report(
         )
         return Article7ReportPublic.model_validate(report)
 
-    return once(
-        session, idempotency_keys, idempotency, now=ctx.now, response=response, create=create
-    )
+    return create_once(create)

@@ -73,7 +73,7 @@ async def list_states(
         return Page.of([state_summary(s) for s in window], total=len(chosen), params=page)
 
     key = ("states", status, region, q, page.limit, page.offset)
-    return await answer(request, ctx, as_of, key, lambda derived: build(derived.snapshot), build)
+    return await answer(request, ctx, as_of, key, lambda records: build(records.snapshot))
 
 
 @router.get("/states/{iso3}", response_model=StateDetail, responses=READ, tags=["states"])
@@ -93,7 +93,7 @@ async def read_state(request: Request, ctx: ContextDep, iso3: Iso3, as_of: AsOf 
             groups=sorted(groups_for(view, state, ctx.rules)),
         )
 
-    return await answer(request, ctx, as_of, ("state", code), lambda d: build(d.snapshot), build)
+    return await answer(request, ctx, as_of, ("state", code), lambda r: build(r.snapshot))
 
 
 @router.get("/states/{iso3}/membership", response_model=Membership, responses=READ, tags=["states"])

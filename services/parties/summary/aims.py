@@ -56,7 +56,7 @@ def summarize(
     snapshot: Snapshot,
     rules: Rules,
     commitments_by_status: Mapping[str, int],
-    deadlines: dict[str, list[Any]] | None = None,
+    deadlines: Mapping[str, list[Any]] | None = None,
 ) -> dict[str, Any]:
     """Compute every section of the summary (from the parties' deadlines, if already known)."""
     if deadlines is None:
@@ -163,7 +163,7 @@ def _status_of(deadlines: list[Any], kind: DeadlineKind) -> Any:
     return next((d for d in deadlines if d.kind is kind), None)
 
 
-def stockpile_destruction(snapshot: Snapshot, deadlines: dict[str, list[Any]]) -> dict[str, Any]:
+def stockpile_destruction(snapshot: Snapshot, deadlines: Mapping[str, list[Any]]) -> dict[str, Any]:
     """Parties without stockpiles, those still destroying (with deadlines), mines destroyed."""
     destroying = [o for o in snapshot.obligations.values() if o.article4_status == "destroying"]
     gone = [o for o in snapshot.obligations.values() if o.article4_status in STOCKPILES_GONE]
@@ -193,7 +193,7 @@ def stockpile_destruction(snapshot: Snapshot, deadlines: dict[str, list[Any]]) -
     }
 
 
-def clearance(snapshot: Snapshot, deadlines: dict[str, list[Any]]) -> dict[str, Any]:
+def clearance(snapshot: Snapshot, deadlines: Mapping[str, list[Any]]) -> dict[str, Any]:
     """Mined areas reported, completed, extensions granted, work in progress, next deadlines."""
     reported = [o for o in snapshot.obligations.values() if o.article5_applies]
     completed = [o for o in reported if o.article5_completed]
@@ -256,7 +256,7 @@ def victim_assistance(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def transparency(snapshot: Snapshot, deadlines: dict[str, list[Any]]) -> dict[str, Any]:
+def transparency(snapshot: Snapshot, deadlines: Mapping[str, list[Any]]) -> dict[str, Any]:
     """Initial reports missing; annual reports not recorded by their due date."""
     missing = [
         iso3

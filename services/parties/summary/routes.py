@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlmodel import Session
 
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep
 from services.common.types import IsoDate
-from services.parties.commitments.progress import commitment_counts
 from services.parties.http import READ, AsOf, ContextDep, answer
-from services.parties.records.current import Derived
-from services.parties.records.snapshot import Snapshot
+from services.parties.records.reading import Records
 from services.parties.schemas import (
     Change,
 )
@@ -29,14 +25,11 @@ router = APIRouter()
 async def read_summary(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
     """The four aims and cooperation, transparency, compliance — now or as of a day."""
 
-    def current(derived: Derived) -> dict[str, Any]:
-        counts = Counter(c.status.value for c in derived.commitments.values())
-        return typed(summarize(derived.snapshot, ctx.rules, dict(counts), derived.deadlines))
+    def build(records: Records) -> dict[str, Any]:
+        counts = records.status_counts()
+        return typed(summarize(records.snapshot, ctx.rules, counts, records.deadlines))
 
-    def replayed(session: Session, view: Snapshot) -> dict[str, Any]:
-        return typed(summarize(view, ctx.rules, commitment_counts(session, as_of)))
-
-    return await answer(request, ctx, as_of, ("summary",), current, replayed_with_session=replayed)
+    return await answer(request, ctx, as_of, ("summary",), build)
 
 
 @router.get("/changes", response_model=Page[Change], tags=["changes"])
