@@ -21,7 +21,8 @@ from services.common.audit import Actor, document_of
 from services.common.errors import Conflict
 from services.reminders import webhook_secrets
 from services.reminders.channels import address_on
-from services.reminders.digest import Addressee, Digest, EventView, Item
+from services.reminders.digest import Addressee, Digest, Item
+from services.reminders.event_public import EventPublic
 from services.reminders.lease import Fence
 from services.reminders.models import Delivery, DeliveryAttempt, Event, Recipient, Reminder
 from services.reminders.repository import audited
@@ -143,7 +144,9 @@ def _digest(
         channel=delivery.channel,
         created_at=delivery.created_at,
         recipient=recipient,
-        items=tuple(Item(r.id or 0, r.offset_days, EventView.of(events[r.event_id])) for r in rows),
+        items=tuple(
+            Item(r.id or 0, r.offset_days, EventPublic.of(events[r.event_id])) for r in rows
+        ),
     )
 
 

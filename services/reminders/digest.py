@@ -9,38 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from services.reminders.models import Event, Recipient
-
-
-@dataclass(frozen=True)
-class EventView:
-    """What a reminder says about its event."""
-
-    id: int
-    title: str
-    kind: str
-    start: date
-    end: date
-    location: str | None
-    iso3: str | None
-    source: str
-    status: str
-
-    @classmethod
-    def of(cls, event: Event) -> EventView:
-        """Copy what a message needs from an event row."""
-        assert event.id is not None
-        return cls(
-            id=event.id,
-            title=event.title,
-            kind=event.kind,
-            start=event.starts_on,
-            end=event.ends_on,
-            location=event.location,
-            iso3=event.iso3,
-            source=event.source,
-            status=event.status,
-        )
+from services.reminders.event_public import EventPublic
+from services.reminders.models import Recipient
 
 
 @dataclass(frozen=True)
@@ -80,7 +50,7 @@ class Item:
 
     reminder_id: int
     offset_days: int
-    event: EventView
+    event: EventPublic
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from services.common.ratelimit import RateLimiter
 from services.common.routes import Iso3, Responses, RowId
 from services.common.types import IsoDate
 from services.reminders import attempts, calendar, planning, service
+from services.reminders.event_public import EventPublic
 from services.reminders.http import PRIVATE, READ, WRITE, ContextDep, Kind, StateFilter
 from services.reminders.models import Event, Recipient, Rule
 from services.reminders.repository import deliveries as delivery_repository
@@ -33,7 +34,6 @@ from services.reminders.schemas import (
     DeliveryStatus,
     EventInput,
     EventKind,
-    EventPublic,
     PlanOutcome,
     ReminderPublic,
     ReminderStatus,

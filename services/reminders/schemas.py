@@ -20,7 +20,6 @@ from services.common.types import IsoDate, NoControlCharacters, UtcDateTime
 from services.reminders.channels import CHANNELS, unreachable_message
 from services.reminders.channels.email import EmailAddress
 from services.reminders.channels.webhook import WebhookUrl
-from services.reminders.models import Event
 
 EARLIEST = date(1997, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -131,34 +130,6 @@ class EventInput(Input):
         if self.end < self.start:
             raise ValueError(f"end ({self.end}) precedes start ({self.start})")
         return self
-
-
-class EventPublic(Output):
-    id: int
-    title: str
-    kind: str
-    start: date
-    end: date
-    location: str | None
-    iso3: str | None
-    source: str
-    status: str
-
-    @classmethod
-    def of(cls, event: Event) -> EventPublic:
-        """Shape an event row for the API."""
-        assert event.id is not None
-        return cls(
-            id=event.id,
-            title=event.title,
-            kind=event.kind,
-            start=event.starts_on,
-            end=event.ends_on,
-            location=event.location,
-            iso3=event.iso3,
-            source=event.source,
-            status=event.status,
-        )
 
 
 # ---------------------------------------------------------------- rules

@@ -15,8 +15,8 @@ from services.common.idempotency import (
     remember,
     replay_or_claim,
 )
+from services.reminders.event_public import EventPublic
 from services.reminders.models import idempotency_keys
-from services.reminders.schemas import EventPublic
 from tests.reminders.conftest import RemindersApi, row_counts
 
 MEETING = {
