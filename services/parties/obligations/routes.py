@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Request, Response
 
 from services.common.auth import CurrentPrincipal, ensure_may_write_state
@@ -9,7 +11,6 @@ from services.common.db import SessionDep
 from services.common.etag import (
     json_with_etag,
     require_if_match,
-    version_etag,
 )
 from services.common.routes import Iso3
 from services.parties.http import READ, WRITE, WRITES, AsOf, ContextDep, answer, party_in
@@ -61,11 +62,8 @@ def read_obligations(request: Request, session: SessionDep, iso3: Iso3) -> Respo
     """Read a party's obligations and reported progress."""
     party = lookup.get_party(session, iso3=iso3)
     obligations = lookup.get_obligations(session, iso3=party.iso3)
-    return json_with_etag(
-        request,
-        obligations_public(obligations),
-        etag=version_etag("obligations", party.iso3, obligations.version),
-    )
+    etag = service.obligations_etag(obligations)
+    return json_with_etag(request, obligations_public(obligations), etag=etag)
 
 
 @router.put(
@@ -87,12 +85,15 @@ def update_obligations(
     """Report progress on the party's own obligations (its state key, or admin; If-Match)."""
     party = lookup.get_party(session, iso3=iso3)
     ensure_may_write_state(principal, party.iso3)
-    obligations = lookup.get_obligations(session, iso3=party.iso3)
-    require_if_match(request, version_etag("obligations", party.iso3, obligations.version))
-    service.update_obligations(
-        session, iso3=party.iso3, update=body, actor=principal.actor, at=ctx.now
+    obligations = service.update_obligations(
+        session,
+        iso3=party.iso3,
+        update=body,
+        if_match=partial(require_if_match, request),
+        actor=principal.actor,
+        at=ctx.now,
     )
-    response.headers["ETag"] = version_etag("obligations", party.iso3, obligations.version)
+    response.headers["ETag"] = service.obligations_etag(obligations)
     return obligations_public(obligations)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +10,8 @@ from sqlmodel import Session
 
 from services.common.audit import Actor, update_versioned
 from services.common.errors import Unprocessable
-from services.parties.models import (
-    audit_log,
-)
+from services.common.etag import version_etag
+from services.parties.models import Obligations, audit_log
 from services.parties.obligations.deadlines import (
     Deadline,
 )
@@ -24,11 +23,24 @@ from services.parties.schemas import (
 )
 
 
+def obligations_etag(obligations: Obligations) -> str:
+    """The ETag of a party's obligations as they stand."""
+    return version_etag("obligations", obligations.iso3, obligations.version)
+
+
 def update_obligations(
-    session: Session, *, iso3: str, update: ObligationsUpdate, actor: Actor, at: datetime
-) -> None:
-    """Record a party's own progress report on its obligations."""
+    session: Session,
+    *,
+    iso3: str,
+    update: ObligationsUpdate,
+    if_match: Callable[[str], None],
+    actor: Actor,
+    at: datetime,
+) -> Obligations:
+    """Record a party's own progress report on its obligations; `if_match` must accept the
+    ETag of the obligations read."""
     obligations = lookup.get_obligations(session, iso3=iso3)
+    if_match(obligations_etag(obligations))
     source = f"reported by {iso3} through the API on {at.date().isoformat()}"
     if update.evidence_url:
         source += f" ({update.evidence_url})"
@@ -52,6 +64,7 @@ def update_obligations(
         actor=actor,
         at=at,
     )
+    return obligations
 
 
 def _sources(obligations: Any, values: dict[str, Any], source: str) -> dict[str, Any]:
