@@ -82,9 +82,6 @@ class UrlText(TypeDecorator[AnyUrl]):
     impl = String
     cache_ok = True
 
-    def __init__(self, length: int) -> None:
-        super().__init__(length)
-
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         return None if value is None else str(value)
 

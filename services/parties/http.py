@@ -80,6 +80,15 @@ async def party_groups(request: Request, iso3: Iso3) -> frozenset[str]:
 PartyGroups = Annotated[frozenset[str], Depends(party_groups)]
 
 
+async def current_records(request: Request) -> Records:
+    """The current records (from memory; reloaded off the event loop when they changed)."""
+    current: CurrentRecords = request.app.state.current
+    return await current.get()
+
+
+CurrentRecordsDep = Annotated[Records, Depends(current_records)]
+
+
 async def answer(
     request: Request,
     ctx: Context,

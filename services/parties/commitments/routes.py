@@ -24,12 +24,12 @@ from services.parties.http import (
     WRITES,
     AsOf,
     ContextDep,
+    CurrentRecordsDep,
     PartyGroups,
     answer,
     party_in,
 )
 from services.parties.records import lookup
-from services.parties.records.context import snapshot_on
 from services.parties.records.reading import Records
 from services.parties.schemas import (
     ActionProgress,
@@ -73,12 +73,13 @@ async def list_commitments(
     responses=READ,
     tags=["commitments"],
 )
-def export_party_commitments(session: SessionDep, ctx: ContextDep, iso3: Iso3) -> Response:
+def export_party_commitments(records: CurrentRecordsDep, ctx: ContextDep, iso3: Iso3) -> Response:
     """Download a party's commitments as CSV (the shape the import takes back)."""
-    lookup.get_party(session, iso3=iso3)
-    view = snapshot_on(session, ctx, None)
-    rows = service.commitments_of(session, view, view.states[iso3.upper()], ctx)
-    return _csv(csv_files.commitments_csv(rows), f"commitments-{iso3.upper()}.csv")
+    code = party_in(records.snapshot, iso3.upper()).iso3
+    rows = service.party_commitments(
+        code, records.groups[code], ctx.catalogue.actions(), records.commitments_of_party(code)
+    )
+    return _csv(csv_files.commitments_csv(rows), f"commitments-{code}.csv")
 
 
 @router.post(
@@ -90,6 +91,7 @@ def export_party_commitments(session: SessionDep, ctx: ContextDep, iso3: Iso3) -
 )
 def import_party_commitments(
     principal: CurrentPrincipal,
+    groups: PartyGroups,
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
@@ -110,10 +112,7 @@ def import_party_commitments(
         text = upload.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Unprocessable("The CSV must be encoded in UTF-8.") from exc
-    view = snapshot_on(session, ctx, None)
-    applicable = {
-        a.number: a for a in service.applicable_actions(view, view.states[party.iso3], ctx)
-    }
+    applicable = {a.number: a for a in service.binding_actions(groups, ctx.catalogue)}
     rows = csv_files.parse_import(text, applicable=applicable)
     return service.import_commitments(
         session, iso3=party.iso3, rows=rows, actor=principal.actor, at=ctx.now
@@ -123,11 +122,18 @@ def import_party_commitments(
 @router.get(
     "/commitments.csv", response_class=PlainTextResponse, tags=["commitments"], responses=READ
 )
-def export_all_commitments(session: SessionDep, ctx: ContextDep) -> Response:
+def export_all_commitments(records: CurrentRecordsDep, ctx: ContextDep) -> Response:
     """Download every party's commitments as one CSV."""
-    view = snapshot_on(session, ctx, None)
+    actions = ctx.catalogue.actions()
     rows = [
-        row for state in view.parties() for row in service.commitments_of(session, view, state, ctx)
+        row
+        for state in records.snapshot.parties()
+        for row in service.party_commitments(
+            state.iso3,
+            records.groups[state.iso3],
+            actions,
+            records.commitments_of_party(state.iso3),
+        )
     ]
     return _csv(csv_files.commitments_csv(rows), "commitments.csv")
 

@@ -18,14 +18,8 @@ from services.parties.known_actions import ActionCatalogue
 from services.parties.models import (
     Commitment,
     CommitmentVersion,
-    State,
     audit_log,
 )
-from services.parties.obligations.derive import (
-    groups_for,
-)
-from services.parties.records.context import Context
-from services.parties.records.snapshot import Snapshot
 from services.parties.schemas import (
     COMMITMENT_FIELDS,
     CommitmentPublic,
@@ -35,10 +29,9 @@ from services.parties.schemas import (
 )
 
 
-def applicable_actions(view_: Snapshot, state: State, context: Context) -> list[ActionInfo]:
-    """Return the actions that bind a party on the view's day, by number."""
-    groups = groups_for(view_, state, context.rules)
-    actions = context.catalogue.actions()
+def binding_actions(groups: frozenset[str], catalogue: ActionCatalogue) -> list[ActionInfo]:
+    """Return the actions whose group holds the party (given the party's groups), by number."""
+    actions = catalogue.actions()
     return [actions[n] for n in sorted(actions) if actions[n].applies_to in groups]
 
 
@@ -71,16 +64,6 @@ def commitment_public(
         updated_at, updated_by = row.recorded_at, row.recorded_by
     stamp = {"version": row.version, "updated_at": updated_at, "updated_by": updated_by}
     return CommitmentPublic.model_validate({**known, **written, **stamp})
-
-
-def commitments_of(
-    session: Session, view_: Snapshot, state: State, context: Context
-) -> list[CommitmentPublic]:
-    """Return a party's commitments now on every action that binds it (the CSV export's rows)."""
-    stored: dict[int, Any] = dict(repository.commitments_of(session, iso3=state.iso3))
-    return party_commitments(
-        state.iso3, groups_for(view_, state, context.rules), context.catalogue.actions(), stored
-    )
 
 
 def party_commitments(
