@@ -98,6 +98,32 @@ def document_of(row: Any) -> dict[str, Any] | None:
     return None if row is None else row.model_dump(mode="json")
 
 
+def create_versioned(
+    session: Session,
+    table: Table,
+    row: Any,
+    *,
+    entity: str,
+    actor: Actor,
+    at: datetime,
+    entity_id: str | None = None,
+) -> None:
+    """Insert a row and audit its creation (named by `entity_id`, else by its new id)."""
+    session.add(row)
+    session.flush()  # the row's id, which the audit record names
+    record_change(
+        session,
+        table,
+        actor=actor,
+        at=at,
+        entity=entity,
+        entity_id=entity_id if entity_id is not None else str(row.id),
+        version=getattr(row, "version", 1),
+        before=None,
+        after=document_of(row),
+    )
+
+
 def update_versioned(
     session: Session,
     table: Table,
@@ -109,12 +135,17 @@ def update_versioned(
     actor: Actor,
     at: datetime,
     operation: str = "update",
-) -> None:
+    unless_unchanged: bool = False,
+) -> bool:
     """Apply `values` to a versioned row, stamp it, bump its version and audit the change.
 
     The flush bumps `version`, or fails with StaleDataError (412) if another writer came first.
-    A row with `updated_at` / `updated_by` columns gets the time and the actor.
+    A row with `updated_at` / `updated_by` columns gets the time and the actor. With
+    `unless_unchanged`, a write that changes nothing is skipped (and False returned), so the
+    version, and every ETag a client holds, stays as is.
     """
+    if unless_unchanged and all(getattr(row, f) == v for f, v in values.items()):
+        return False
     before = document_of(row)
     for field, value in values.items():
         setattr(row, field, value)
@@ -136,6 +167,7 @@ def update_versioned(
         before=before,
         after=document_of(row),
     )
+    return True
 
 
 def history(session: Session, table: Table, *, entity: str, entity_id: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, or_, select
 
+from services.common import audit
 from services.common.audit import Actor, document_of
 from services.common.errors import Conflict
 from services.reminders import webhook_secrets
@@ -24,8 +25,14 @@ from services.reminders.channels import address_on
 from services.reminders.digest import Addressee, Digest, Item
 from services.reminders.event_public import EventPublic
 from services.reminders.lease import Fence
-from services.reminders.models import Delivery, DeliveryAttempt, Event, Recipient, Reminder
-from services.reminders.repository import audited
+from services.reminders.models import (
+    Delivery,
+    DeliveryAttempt,
+    Event,
+    Recipient,
+    Reminder,
+    audit_log,
+)
 from services.reminders.repository import deliveries as delivery_repository
 from services.reminders.repository import outbox as outbox_repository
 from services.reminders.repository.deliveries import SENDABLE
@@ -145,7 +152,8 @@ def _digest(
         created_at=delivery.created_at,
         recipient=recipient,
         items=tuple(
-            Item(r.id or 0, r.offset_days, EventPublic.of(events[r.event_id])) for r in rows
+            Item(r.id or 0, r.offset_days, EventPublic.of(events[r.event_id], delivery.day))
+            for r in rows
         ),
     )
 
@@ -289,8 +297,9 @@ def requeue(session: Session, *, delivery: Delivery, actor: Actor, now: datetime
     _settle(delivery, rows, DeliveryStatus.RETRYING, ReminderStatus.PENDING, now)
     delivery.attempts, delivery.next_attempt_at = 0, now
     session.flush()
-    audited.record(
+    audit.record_change(
         session,
+        audit_log,
         entity="delivery",
         entity_id=delivery.id,
         version=1,

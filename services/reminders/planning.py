@@ -15,11 +15,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from services.common import audit
 from services.common.audit import Actor
 from services.reminders.channels import reachable_on
-from services.reminders.models import Event, Recipient, Reminder, Rule
-from services.reminders.repository import audited, locks
+from services.reminders.models import Event, Recipient, Reminder, Rule, audit_log
 from services.reminders.repository import events as event_repository
+from services.reminders.repository import locks
 from services.reminders.repository import outbox as outbox_repository
 from services.reminders.repository import recipients as recipient_repository
 from services.reminders.repository import rules as rule_repository
@@ -156,8 +157,9 @@ def plan(
             outcome.created += 1
     session.flush()
     if outcome.changed:
-        audited.record(
+        audit.record_change(
             session,
+            audit_log,
             entity="outbox",
             entity_id="plan",
             version=1,

@@ -16,6 +16,7 @@ from typing import Any
 import pycountry
 from sqlmodel import Session
 
+from services.common import audit
 from services.common.audit import Actor
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, Unprocessable
@@ -23,9 +24,8 @@ from services.common.remote import RemoteCopy
 from services.reminders import planning, webhook_secrets
 from services.reminders.channels import CHANNELS
 from services.reminders.clients import PartiesClient
-from services.reminders.models import Event, Recipient, Rule
+from services.reminders.models import Event, Recipient, Rule, audit_log
 from services.reminders.planning import Scope
-from services.reminders.repository import audited
 from services.reminders.repository import recipients as recipient_repository
 from services.reminders.schemas import (
     EventInput,
@@ -146,7 +146,7 @@ def create_event(session: Session, *, body: EventInput, ctx: Context, actor: Act
         updated_by=actor.id,
         **_event_values(body, iso3),
     )
-    audited.create(session, event, entity="event", actor=actor, at=ctx.now)
+    audit.create_versioned(session, audit_log, event, entity="event", actor=actor, at=ctx.now)
     assert event.id is not None
     _replan(session, ctx, Scope(event_ids=frozenset({event.id})), actor)
     return event
@@ -166,14 +166,16 @@ def update_event(
     if body.source:
         values["source"] = body.source
     assert event.id is not None
-    audited.update_versioned(
+    audit.update_versioned(
         session,
+        audit_log,
         event,
         entity="event",
         entity_id=event.key,
         values=values,
         actor=actor,
         at=ctx.now,
+        unless_unchanged=True,
     )
     _replan(session, ctx, Scope(event_ids=frozenset({event.id})), actor)
     return event
@@ -200,8 +202,16 @@ def replace_rule(
         if all(getattr(rule, k) == v for k, v in values.items())
         else f"set through the API with key {actor.id}"
     )
-    audited.update_versioned(
-        session, rule, entity="rule", entity_id=rule.kind, values=values, actor=actor, at=ctx.now
+    audit.update_versioned(
+        session,
+        audit_log,
+        rule,
+        entity="rule",
+        entity_id=rule.kind,
+        values=values,
+        actor=actor,
+        at=ctx.now,
+        unless_unchanged=True,
     )
     _replan(session, ctx, Scope(kinds=frozenset({rule.kind})), actor)
     return rule
@@ -256,7 +266,9 @@ def create_recipient(
         updated_by=actor.id,
         **_recipient_values(body),
     )
-    audited.create(session, recipient, entity="recipient", actor=actor, at=ctx.now)
+    audit.create_versioned(
+        session, audit_log, recipient, entity="recipient", actor=actor, at=ctx.now
+    )
     assert recipient.id is not None
     _replan(session, ctx, Scope(recipient_ids=frozenset({recipient.id})), actor)
     secret = webhook_secrets.issue_if_missing(session, recipient, actor=actor, at=ctx.now)
@@ -318,8 +330,9 @@ def _write_recipient(
     operation: str,
 ) -> None:
     assert recipient.id is not None
-    audited.update_versioned(
+    audit.update_versioned(
         session,
+        audit_log,
         recipient,
         entity="recipient",
         entity_id=str(recipient.id),
@@ -327,6 +340,7 @@ def _write_recipient(
         actor=actor,
         at=ctx.now,
         operation=operation,
+        unless_unchanged=True,
     )
     _replan(session, ctx, Scope(recipient_ids=frozenset({recipient.id})), actor)
 

@@ -16,14 +16,15 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.common import audit
 from services.common.audit import Actor
 from services.common.db import write_session
 from services.common.errors import DomainError
 from services.reminders.clients import PartiesClient, PartyDeadline, PartyDeadlines
 from services.reminders.lease import Fence
-from services.reminders.models import Event, SyncRun
-from services.reminders.repository import audited, locks
+from services.reminders.models import Event, SyncRun, audit_log
 from services.reminders.repository import events as event_repository
+from services.reminders.repository import locks
 from services.reminders.schemas import EventKind
 
 logger = logging.getLogger(__name__)
@@ -100,8 +101,13 @@ def apply_deadlines(session: Session, fetched: list[PartyDeadlines], *, at: date
             key = deadline_key(party.iso3, deadline.kind, deadline.covers_year)
             event = known.get(key)
             if event is None:
-                audited.create(
-                    session, _new_event(key, party, deadline, at), entity="event", actor=SYNC, at=at
+                audit.create_versioned(
+                    session,
+                    audit_log,
+                    _new_event(key, party, deadline, at),
+                    entity="event",
+                    actor=SYNC,
+                    at=at,
                 )
                 changed += 1
             elif _update(session, event, deadline, at):
@@ -145,6 +151,14 @@ def _update(session: Session, event: Event, deadline: PartyDeadline, at: datetim
             "ends_on": deadline.due,
             "source": _source(event.iso3, deadline),
         }
-    return audited.update_versioned(
-        session, event, entity="event", entity_id=event.key, values=values, actor=SYNC, at=at
+    return audit.update_versioned(
+        session,
+        audit_log,
+        event,
+        entity="event",
+        entity_id=event.key,
+        values=values,
+        actor=SYNC,
+        at=at,
+        unless_unchanged=True,
     )

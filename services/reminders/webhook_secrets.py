@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from services.common import audit
 from services.common.audit import Actor
-from services.reminders.models import Recipient, WebhookSecret
-from services.reminders.repository import audited
+from services.reminders.models import Recipient, WebhookSecret, audit_log
 from services.reminders.signing import new_signing_secret
 
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -33,8 +33,9 @@ def issue(session: Session, recipient: Recipient, *, actor: Actor, at: datetime)
     )
     session.add(row)
     session.flush()
-    audited.record(
+    audit.record_change(
         session,
+        audit_log,
         entity=ENTITY,
         entity_id=str(recipient.id),
         version=_count(session, recipient.id),

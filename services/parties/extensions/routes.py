@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 from fastapi import APIRouter, Request, Response
 
 from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
-from services.common.etag import (
-    json_with_etag,
-    require_if_match,
-    version_etag,
-)
+from services.common.etag import json_with_etag, require_if_match
 from services.common.idempotency import CreateOnceDep
 from services.common.routes import Iso3, RowId
 from services.parties.extensions import repository, service
@@ -85,14 +81,10 @@ def create_extension_request(
             session, state=party, body=body, actor=principal.actor, at=ctx.now
         )
         response.headers["Location"] = f"/parties/{party.iso3}/extension-requests/{request.id}"
-        response.headers["ETag"] = _request_etag(request)
+        response.headers["ETag"] = service.request_etag(request)
         return ExtensionRequestPublic.model_validate(request)
 
     return create_once(create)
-
-
-def _request_etag(request: Any) -> str:
-    return version_etag("extension_request", request.id, request.version)
 
 
 @router.get(
@@ -111,7 +103,7 @@ def read_extension_request(
     party = lookup.get_party(session, iso3=iso3)
     row = repository.get_request(session, iso3=party.iso3, request_id=request_id)
     return json_with_etag(
-        request, ExtensionRequestPublic.model_validate(row), etag=_request_etag(row)
+        request, ExtensionRequestPublic.model_validate(row), etag=service.request_etag(row)
     )
 
 
@@ -133,11 +125,16 @@ def analyse_extension_request(
     body: ExtensionAnalysis,
 ) -> ExtensionRequestPublic:
     """Record the analysis of a request (admin key, If-Match)."""
-    party = lookup.get_party(session, iso3=iso3)
-    row = repository.get_request(session, iso3=party.iso3, request_id=request_id)
-    require_if_match(request, _request_etag(row))
-    service.analyse_request(session, request=row, body=body, actor=principal.actor, at=ctx.now)
-    response.headers["ETag"] = _request_etag(row)
+    row = service.analyse_request(
+        session,
+        iso3=lookup.get_party(session, iso3=iso3).iso3,
+        request_id=request_id,
+        body=body,
+        if_match=partial(require_if_match, request),
+        actor=principal.actor,
+        at=ctx.now,
+    )
+    response.headers["ETag"] = service.request_etag(row)
     return ExtensionRequestPublic.model_validate(row)
 
 
@@ -159,11 +156,14 @@ def decide_extension_request(
     body: ExtensionDecision,
 ) -> ExtensionRequestPublic:
     """Record the meeting's decision; a grant moves the Article 5 deadline (admin key, If-Match)."""
-    party = lookup.get_party(session, iso3=iso3)
-    row = repository.get_request(session, iso3=party.iso3, request_id=request_id)
-    require_if_match(request, _request_etag(row))
-    service.decide_request(
-        session, request=row, state=party, body=body, actor=principal.actor, at=ctx.now
+    row = service.decide_request(
+        session,
+        state=lookup.get_party(session, iso3=iso3),
+        request_id=request_id,
+        body=body,
+        if_match=partial(require_if_match, request),
+        actor=principal.actor,
+        at=ctx.now,
     )
-    response.headers["ETag"] = _request_etag(row)
+    response.headers["ETag"] = service.request_etag(row)
     return ExtensionRequestPublic.model_validate(row)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from services.common.audit import Actor, record_change, update_versioned
+from services.common.audit import Actor, create_versioned, update_versioned
 from services.common.errors import Conflict, Unprocessable
+from services.common.etag import version_etag
 from services.parties.extensions import repository
 from services.parties.models import (
     PENDING_REQUEST_STATUSES,
@@ -35,7 +37,7 @@ def current_article5_deadline(session: Session, state: State) -> date:
     """Return the party's Article 5 deadline now (the latest extension's, else EIF + 10 years)."""
     assert state.entry_into_force is not None
     extensions = [
-        Extension(e.extended_deadline, e.granted_on, e.granted_at, e.source)
+        Extension(e.extended_deadline, e.granted_on, e.granted_at, e.source, e.verified)
         for e in repository.extensions_of(session, iso3=state.iso3)
     ]
     return article5_deadline(state.entry_into_force, extensions)
@@ -64,19 +66,7 @@ def submit_request(
         submitted_by=actor.id,
         updated_at=at,
     )
-    session.add(request)
-    session.flush()
-    record_change(
-        session,
-        audit_log,
-        entity="extension_request",
-        entity_id=str(request.id),
-        version=request.version,
-        before=None,
-        after=request.model_dump(mode="json"),
-        actor=actor,
-        at=at,
-    )
+    create_versioned(session, audit_log, request, entity="extension_request", actor=actor, at=at)
     return request
 
 
@@ -92,15 +82,26 @@ def _check_extension(current: date, requested: date) -> None:
         )
 
 
+def request_etag(request: ExtensionRequest) -> str:
+    """The ETag of an extension request as it stands."""
+    assert request.id is not None
+    return version_etag("extension_request", request.id, request.version)
+
+
 def analyse_request(
     session: Session,
     *,
-    request: ExtensionRequest,
+    iso3: str,
+    request_id: int,
     body: ExtensionAnalysis,
+    if_match: Callable[[str], None],
     actor: Actor,
     at: datetime,
-) -> None:
-    """Record the analysis of a request (admins, for the group mandated to analyse it)."""
+) -> ExtensionRequest:
+    """Record the analysis of a request (admins, for the group mandated to analyse it);
+    `if_match` must accept the ETag of the request read."""
+    request = repository.get_request(session, iso3=iso3, request_id=request_id)
+    if_match(request_etag(request))
     if request.status not in PENDING_REQUEST_STATUSES:
         raise Conflict(f"Request {request.id} was already decided ({request.status}).")
     update_versioned(
@@ -113,18 +114,23 @@ def analyse_request(
         actor=actor,
         at=at,
     )
+    return request
 
 
 def decide_request(
     session: Session,
     *,
-    request: ExtensionRequest,
     state: State,
+    request_id: int,
     body: ExtensionDecision,
+    if_match: Callable[[str], None],
     actor: Actor,
     at: datetime,
-) -> None:
-    """Record the meeting's decision; a grant moves the party's Article 5 deadline."""
+) -> ExtensionRequest:
+    """Record the meeting's decision; a grant moves the party's Article 5 deadline. `if_match`
+    must accept the ETag of the request read."""
+    request = repository.get_request(session, iso3=state.iso3, request_id=request_id)
+    if_match(request_etag(request))
     if request.status not in PENDING_REQUEST_STATUSES:
         raise Conflict(f"Request {request.id} was already decided ({request.status}).")
     granted = body.granted_deadline or request.requested_deadline
@@ -148,16 +154,12 @@ def decide_request(
             request_id=request.id,
             recorded_at=at,
         )
-        session.add(extension)
-        session.flush()
-        record_change(
+        create_versioned(
             session,
             audit_log,
+            extension,
             entity="article5_extension",
             entity_id=f"{state.iso3}:{granted}",
-            version=1,
-            before=None,
-            after=extension.model_dump(mode="json"),
             actor=actor,
             at=at,
         )
@@ -171,3 +173,4 @@ def decide_request(
         actor=actor,
         at=at,
     )
+    return request

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from services.common.audit import Actor, record_change
+from services.common.audit import Actor, create_versioned
 from services.common.errors import Conflict, Unprocessable
 from services.parties.models import (
     Article7Report,
@@ -35,23 +35,17 @@ def record_report(
     if repository.get_report(session, iso3=iso3, period=body.period) is not None:
         raise Conflict(f"{iso3}'s report for {body.period} is already recorded.")
     report = Article7Report(
+        **body.model_dump(),
         iso3=iso3,
-        period=body.period,
-        submitted_on=body.submitted_on,
-        link=str(body.link) if body.link else None,
         recorded_at=at,
         recorded_by=actor.id,
     )
-    session.add(report)
-    session.flush()
-    record_change(
+    create_versioned(
         session,
         audit_log,
+        report,
         entity="article7_report",
         entity_id=f"{iso3}:{body.period}",
-        version=1,
-        before=None,
-        after=report.model_dump(mode="json"),
         actor=actor,
         at=at,
     )

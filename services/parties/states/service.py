@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from services.common.audit import Actor, record_change, update_versioned
+from services.common.audit import Actor, create_versioned, update_versioned
 from services.common.errors import Unprocessable
 from services.parties.models import (
     Obligations,
@@ -25,7 +25,7 @@ def update_membership(
     if update.status.value == "party" and update.entry_into_force is None:
         raise Unprocessable("A State Party needs its entry_into_force date.")
     values = {
-        "status": update.status.value,
+        "status": update.status,
         "deposit_date": update.deposit_date,
         "entry_into_force": update.entry_into_force,
         "membership_source": update.source,
@@ -56,16 +56,12 @@ def _open_obligations(session: Session, *, iso3: str, actor: Actor, at: datetime
         updated_at=at,
         updated_by=actor.id,
     )
-    session.add(obligations)
-    session.flush()
-    record_change(
+    create_versioned(
         session,
         audit_log,
+        obligations,
         entity="obligations",
         entity_id=iso3,
-        version=obligations.version,
-        before=None,
-        after=obligations.model_dump(mode="json"),
         actor=actor,
         at=at,
     )
