@@ -219,6 +219,8 @@ class Deadline(ApiModel):
     original_due: date | None
     covers_year: int | None
     met_on: date | None
+    verified: bool
+    unverified_because: str | None
 
 
 class StateDetail(State):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
@@ -37,8 +38,10 @@ Params = Mapping[str, str | int]
 T = TypeVar("T")
 M = TypeVar("M")
 
-# The services' largest page: every list the dashboard reads fits in one.
+# The services' largest page: a longer list is read page after page.
 ALL: Params = {"limit": 500}
+# The requests one page may send at once (e.g. one per State Party's commitments).
+PARALLEL_REQUESTS = 8
 
 
 class ServiceUnavailable(Exception):
@@ -95,7 +98,7 @@ class MonitorClient:
 
     def states(self, as_of: date) -> Result[list[State]]:
         """The 195 states, with their membership on a day."""
-        return _items(self._get("parties", "/states", {**ALL, **self._as_of(as_of)}, Page[State]))
+        return self._list("parties", "/states", self._as_of(as_of), Page[State])
 
     def state(self, iso3: str, as_of: date) -> Result[StateDetail]:
         """One state: membership, obligations, deadlines with their status on a day, groups."""
@@ -109,7 +112,23 @@ class MonitorClient:
     def commitments(self, iso3: str, as_of: date) -> Result[list[Commitment]]:
         """A party's commitments on every action that binds it, as they stood on a day."""
         path = f"/parties/{iso3}/commitments"
-        return _items(self._get("parties", path, {**ALL, **self._as_of(as_of)}, Page[Commitment]))
+        return self._list("parties", path, self._as_of(as_of), Page[Commitment])
+
+    def commitments_of(
+        self, iso3s: tuple[str, ...], as_of: date
+    ) -> Result[dict[str, list[Commitment]]]:
+        """Several parties' commitments on a day, requested side by side (at most
+        `PARALLEL_REQUESTS` at once), whole or not at all: a page showing many States waits for
+        the slowest answer, not for the sum of them, and never shows some States' fresh data
+        beside others' stale data."""
+        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+            results = list(pool.map(lambda iso3: self.commitments(iso3, as_of), iso3s))
+        failed = [result for result in results if not result.ok or result.data is None]
+        if failed:
+            return Result(service="parties", data=None, fetched_at=None, error=failed[0].error)
+        data = {iso3: result.data for iso3, result in zip(iso3s, results, strict=True)}
+        fetched = min((r.fetched_at for r in results if r.fetched_at), default=None)
+        return Result(service="parties", data=data, fetched_at=fetched)  # type: ignore[arg-type]
 
     def progress(self, as_of: date) -> Result[list[ProgressCounts]]:
         """For every action: the parties it binds, and how many are in each status on a day."""
@@ -135,16 +154,16 @@ class MonitorClient:
 
     def actions(self) -> Result[list[Action]]:
         """The actions of the plan, by number."""
-        return _items(self._get("actions", "/actions", ALL, Page[Action]))
+        return self._list("actions", "/actions", {}, Page[Action])
 
     def latest_assessments(self) -> Result[list[Assessment]]:
         """The committee's latest assessment of every assessed action."""
-        return _items(self._get("actions", "/assessments/latest", ALL, Page[Assessment]))
+        return self._list("actions", "/assessments/latest", {}, Page[Assessment])
 
     def assessments(self, number: int) -> Result[list[Assessment]]:
         """The committee's assessments of one action, latest first."""
         path = f"/actions/{number}/assessments"
-        return _items(self._get("actions", path, ALL, Page[Assessment]))
+        return self._list("actions", path, {}, Page[Assessment])
 
     # -------------------------------------------------------------- the reminders service
 
@@ -152,16 +171,16 @@ class MonitorClient:
         self, start: date, end: date | None = None, iso3: str | None = None
     ) -> Result[list[Event]]:
         """Meetings and deadlines from a day (to a day; of one state), by date."""
-        params: dict[str, str | int] = {**ALL, "from": start.isoformat()}
+        params: dict[str, str | int] = {"from": start.isoformat()}
         if end is not None:
             params["to"] = end.isoformat()
         if iso3 is not None:
             params["iso3"] = iso3
-        return _items(self._get("reminders", "/events", params, Page[Event]))
+        return self._list("reminders", "/events", params, Page[Event])
 
     def rules(self) -> Result[list[Rule]]:
         """How many days before each kind of date reminders go out."""
-        return _items(self._get("reminders", "/rules", ALL, Page[Rule]))
+        return self._list("reminders", "/rules", {}, Page[Rule])
 
     def calendar_url(self, iso3: str | None = None) -> str:
         """The iCalendar feed of every meeting, or of the meetings and one party's deadlines."""
@@ -173,6 +192,32 @@ class MonitorClient:
 
     def _as_of(self, as_of: date) -> Params:
         return as_of_params(as_of, self._settings.today())
+
+    def _list(
+        self, service: str, path: str, params: Params, shape: type[Page[M]]
+    ) -> Result[list[M]]:
+        """Every item of a list, page after page. The list is whole or absent: a page that fails
+        leaves no data but the last whole list, if any, with the error."""
+        key = _key(service, path, params)
+        items: list[M] = []
+        while True:
+            page = self._get(service, path, {**params, **ALL, "offset": len(items)}, shape)
+            if page.ok and page.data is not None:
+                items.extend(page.data.items)
+                if len(items) >= page.data.total:
+                    break
+                if page.data.items:
+                    continue
+            with self._lock:
+                last = self._last.get(key)
+            error = page.error or "the list ended before its total"
+            if last is None:
+                return Result(service=service, data=None, fetched_at=None, error=error)
+            return replace(last, error=error)
+        result = Result(service=service, data=items, fetched_at=datetime.now(UTC))
+        with self._lock:
+            self._last[key] = result
+        return result
 
     def _get(self, service: str, path: str, params: Params, shape: type[T]) -> Result[T]:
         """GET a document of the given shape; on failure, the last answer to it, with the error."""
@@ -207,12 +252,6 @@ class MonitorClient:
 def as_of_params(as_of: date | None, today: date) -> dict[str, str]:
     """`as_of` is sent only for a day before today: today's view is the current one."""
     return {"as_of": as_of.isoformat()} if as_of is not None and as_of < today else {}
-
-
-def _items(result: Result[Page[M]]) -> Result[list[M]]:
-    """A page's items (every list the dashboard reads fits in one page)."""
-    items = result.data.items if result.data is not None else None
-    return Result(result.service, items, result.fetched_at, result.error)
 
 
 def _key(service: str, path: str, params: Params) -> tuple[str, str, str]:

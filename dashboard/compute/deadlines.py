@@ -72,6 +72,13 @@ def timeline_rows(bars: list[TimelineBar]) -> list[dict[str, Any]]:
     ]
 
 
+def met_on(deadline: Deadline) -> str | None:
+    """When a met deadline was met; a met one whose date no record gives says so."""
+    if deadline.status != "met":
+        return None
+    return day(deadline.met_on) or "date not recorded"
+
+
 def completed_clearance_rows(deadlines: list[PartyDeadline]) -> list[dict[str, Any]]:
     """States that declared clearance complete."""
     return [
@@ -79,7 +86,7 @@ def completed_clearance_rows(deadlines: list[PartyDeadline]) -> list[dict[str, A
             "state": d.name,
             "iso3": d.iso3,
             "deadline": day(d.due),
-            "completed on": day(d.met_on) or "not dated",
+            "completed on": met_on(d),
         }
         for d in deadlines
         if d.kind == CLEARANCE and d.status == "met"
@@ -94,8 +101,9 @@ def deadline_rows(deadlines: list[Deadline]) -> list[dict[str, Any]]:
             "due": day(d.due),
             "status": DEADLINE_LABELS.get(d.status, d.status),
             "year covered": d.covers_year,
-            "met on": day(d.met_on),
+            "met on": met_on(d),
             "source": d.source,
+            "verified": "yes" if d.verified else f"no: {d.unverified_because}",
         }
         for d in deadlines
     ]

@@ -19,16 +19,12 @@ states = ui.data_or_notice(ui.fetch(api.states, ui.as_of())) if summary is not N
 if summary is not None and states is not None:
     survivors = summary.victim_assistance.significant_survivors
     st.metric("States Parties with significant numbers of survivors", f"{survivors.value}")
-    results = {iso3: ui.fetch(api.commitments, iso3, ui.as_of()) for iso3 in survivors.states}
-    missing = [result for result in results.values() if result.data is None]
-    if missing:
-        # One notice is enough: every State's commitments come from the same service.
-        ui.data_or_notice(missing[-1])
-    ui.table(
-        va_matrix(
-            {iso3: result.data for iso3, result in results.items() if result.data is not None},
-            {s.iso3: s.name for s in states},
-        ),
-        "victim-assistance-commitments",
-        caption="Status of each State's commitment on actions #23–#33",
+    commitments = ui.data_or_notice(
+        ui.fetch(api.commitments_of, tuple(survivors.states), ui.as_of())
     )
+    if commitments is not None:
+        ui.table(
+            va_matrix(commitments, {s.iso3: s.name for s in states}),
+            "victim-assistance-commitments",
+            caption="Status of each State's commitment on actions #23–#33",
+        )

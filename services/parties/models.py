@@ -16,7 +16,15 @@ from sqlmodel import Field, SQLModel
 from services.common.audit import audit_table
 from services.common.db import Versioned, new_registry
 from services.common.idempotency import idempotency_table
-from services.parties.schemas import CommitmentFields
+from services.parties.schemas import (
+    Article7ReportFields,
+    CommitmentFields,
+    ExtensionFields,
+    ExtensionRequestRecord,
+    MembershipFields,
+    ObligationsFields,
+    RegionFields,
+)
 
 PENDING_REQUEST_STATUSES = ("submitted", "under_analysis")  # extension requests not yet decided
 
@@ -32,28 +40,19 @@ audit_log = audit_table(metadata)
 idempotency_keys = idempotency_table(metadata)
 
 
-class State(PartiesTable, Versioned, table=True):
+class State(PartiesTable, MembershipFields, RegionFields, Versioned, table=True):
     __tablename__ = "states"
 
     iso3: str = Field(primary_key=True, max_length=3)
     name: str = Field(max_length=100)
     name_in_seed: str | None = Field(default=None, max_length=100)
-    status: str = Field(max_length=16, index=True)
-    deposit_date: date | None = None
-    entry_into_force: date | None = None
     membership_source: str
     membership_verified: bool
-    un_region: str = Field(max_length=32)
-    un_subregion: str = Field(max_length=64)
-    sub_saharan_africa: bool
-    eu_member_2010: bool
-    cis_member_2010: bool
-    un_member_2010: bool
     region_source: str
     version: int = 1
 
 
-class Obligations(PartiesTable, Versioned, table=True):
+class Obligations(PartiesTable, ObligationsFields, Versioned, table=True):
     """What one State Party owes under Articles 3, 4, 5, 7 and 9 and for victim assistance."""
 
     __tablename__ = "obligations"
@@ -62,38 +61,13 @@ class Obligations(PartiesTable, Versioned, table=True):
     # Article 3: mines retained for training; None until reported.
     mines_retained: int | None = None
     mines_retained_source: str | None = None
-    # Article 4: "destroying", "completed", "no_stockpiles" (the seed's 152), or "not_reported"
-    # (a party that joined since and has not yet said what it holds).
-    article4_status: str = Field(max_length=16)
-    article4_completed_on: date | None = None
-    mines_destroyed: int | None = None
-    article4_source: str
-    # Article 5: the 54 that reported mined areas.
-    article5_applies: bool = False
-    article5_completed: bool = False
-    article5_completed_on: date | None = None
-    area_released_m2: int | None = None
-    article5_source: str | None = None
-    # Victim assistance: the 26 with significant numbers of survivors.
-    significant_survivors: bool = False
-    victim_assistance_source: str | None = None
-    # Article 7: the initial report; annual reports are rows of `article7_reports`.
-    article7_initial_submitted: bool = True
-    article7_initial_submitted_on: date | None = None
-    article7_initial_source: str
-    # Article 9: "legislation_adopted", "existing_law_sufficient", "not_indicated", or None
-    # where no source names the party (the seed gives only counts).
-    article9_status: str | None = Field(default=None, max_length=32)
-    article9_source: str | None = None
-    # Declared by the party itself: no record can decide these.
-    in_a_position_to_assist: bool | None = None
-    needs_article5_extension: bool | None = None
-    version: int = 1
+    mines_destroyed: int | None = None  # Article 4
+    area_released_m2: int | None = None  # Article 5
     updated_at: datetime
     updated_by: str = Field(max_length=64)
 
 
-class Article5Extension(PartiesTable, table=True):
+class Article5Extension(PartiesTable, ExtensionFields, table=True):
     """An extension of an Article 5 deadline, as granted (append-only)."""
 
     __tablename__ = "article5_extensions"
@@ -101,40 +75,23 @@ class Article5Extension(PartiesTable, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     iso3: str = Field(foreign_key="states.iso3", max_length=3, index=True)
-    original_deadline: date
-    extended_deadline: date
-    granted_at: str = Field(max_length=200)
-    granted_on: date
-    source: str
-    verified: bool
     request_id: int | None = Field(default=None, foreign_key="extension_requests.id")
     recorded_at: datetime
 
 
-class ExtensionRequest(PartiesTable, Versioned, table=True):
+class ExtensionRequest(PartiesTable, ExtensionRequestRecord, Versioned, table=True):
     """A request to extend an Article 5 deadline, with the content Article 5.4 asks for."""
 
     __tablename__ = "extension_requests"
 
     id: int | None = Field(default=None, primary_key=True)
     iso3: str = Field(foreign_key="states.iso3", max_length=3, index=True)
-    current_deadline: date
-    requested_deadline: date
-    explanation: str  # 5.4 (b): reasons, state of work, means available, impediments
-    implications: str  # 5.4 (c): humanitarian, social, economic, environmental
-    other_information: str  # 5.4 (d)
-    status: str = Field(max_length=16)  # submitted, under_analysis, granted, refused
-    analysis: str | None = None
-    decided_at: str | None = Field(default=None, max_length=200)
-    decided_on: date | None = None
-    granted_deadline: date | None = None
-    submitted_at: datetime
     submitted_by: str = Field(max_length=64)
     version: int = 1
     updated_at: datetime
 
 
-class Article7Report(PartiesTable, table=True):
+class Article7Report(PartiesTable, Article7ReportFields, table=True):
     """A transparency report a party submitted: `period` is "initial" or the year covered."""
 
     __tablename__ = "article7_reports"
@@ -142,9 +99,6 @@ class Article7Report(PartiesTable, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     iso3: str = Field(foreign_key="states.iso3", max_length=3)
-    period: str = Field(max_length=8)
-    submitted_on: date
-    link: str | None = Field(default=None, max_length=2000)
     recorded_at: datetime
     recorded_by: str = Field(max_length=64)
 

@@ -6,7 +6,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+)
 from sqlmodel import AutoString, SQLModel
 from sqlmodel import Field as SQLField
 
@@ -37,7 +45,10 @@ class Input(BaseModel):
 
 
 class Output(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # Every field of an answer is always there: the schema says so, defaults or not.
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class CommitmentStatus(StrEnum):
@@ -61,22 +72,32 @@ class Article9Status(StrEnum):
 # ---------------------------------------------------------------- states and obligations
 
 
-class Regions(Output):
-    un_region: str
-    un_subregion: str
+class RegionFields(SQLModel):
+    """Where a state belongs (UN M49 and the groups of 2010): the table's and the answer's."""
+
+    un_region: str = SQLField(max_length=32)
+    un_subregion: str = SQLField(max_length=64)
     sub_saharan_africa: bool
     eu_member_2010: bool
     cis_member_2010: bool
     un_member_2010: bool
-    source: str
 
 
-class Membership(Output):
-    status: MembershipStatus
-    deposit_date: date | None
-    entry_into_force: date | None
-    source: str
-    verified: bool
+class MembershipFields(SQLModel):
+    """A state's membership of the Convention: the table's and the answer's."""
+
+    status: MembershipStatus = SQLField(sa_type=EnumText(MembershipStatus, 16), index=True)
+    deposit_date: date | None = None
+    entry_into_force: date | None = None
+
+
+class Regions(RegionFields, Output):  # type: ignore[misc]
+    source: str = Field(validation_alias=AliasChoices("source", "region_source"))
+
+
+class Membership(MembershipFields, Output):  # type: ignore[misc]
+    source: str = Field(validation_alias=AliasChoices("source", "membership_source"))
+    verified: bool = Field(validation_alias=AliasChoices("verified", "membership_verified"))
 
 
 class StateSummary(Output):
@@ -87,28 +108,54 @@ class StateSummary(Output):
     regions: Regions
 
 
-class ObligationsPublic(Output):
-    article3_mines_retained: int | None
-    article3_source: str | None
-    article4_status: str
-    article4_completed_on: date | None
-    article4_mines_destroyed: int | None
+class ObligationsFields(SQLModel):
+    """What one State Party owes and has reported, under the names the API gives them.
+
+    The table (`models.Obligations`) and the answer share these; the four figures the table names
+    without their Article (`mines_retained`, …) are mapped in `ObligationsPublic`.
+    """
+
+    # Article 4: "destroying", "completed", "no_stockpiles" (the seed's 152), or "not_reported"
+    # (a party that joined since and has not yet said what it holds).
+    article4_status: str = SQLField(max_length=16)
+    article4_completed_on: date | None = None
     article4_source: str
-    article5_applies: bool
-    article5_completed: bool
-    article5_completed_on: date | None
-    article5_area_released_m2: int | None
-    article5_source: str | None
-    significant_survivors: bool
-    victim_assistance_source: str | None
-    article7_initial_submitted: bool
-    article7_initial_submitted_on: date | None
+    # Article 5: the 54 that reported mined areas.
+    article5_applies: bool = False
+    article5_completed: bool = False
+    article5_completed_on: date | None = None
+    article5_source: str | None = None
+    # Victim assistance: the 26 with significant numbers of survivors.
+    significant_survivors: bool = False
+    victim_assistance_source: str | None = None
+    # Article 7: the initial report; annual reports are rows of `article7_reports`.
+    article7_initial_submitted: bool = True
+    article7_initial_submitted_on: date | None = None
     article7_initial_source: str
-    article9_status: Article9Status | None
-    article9_source: str | None
-    in_a_position_to_assist: bool | None
-    needs_article5_extension: bool | None
-    version: int
+    # Article 9: None where no source names the party (the seed gives only counts).
+    article9_status: Article9Status | None = SQLField(
+        default=None, sa_type=EnumText(Article9Status, 32)
+    )
+    article9_source: str | None = None
+    # Declared by the party itself: no record can decide these.
+    in_a_position_to_assist: bool | None = None
+    needs_article5_extension: bool | None = None
+    version: int = 1
+
+
+class ObligationsPublic(ObligationsFields, Output):  # type: ignore[misc]
+    article3_mines_retained: int | None = Field(
+        validation_alias=AliasChoices("article3_mines_retained", "mines_retained")
+    )
+    article3_source: str | None = Field(
+        validation_alias=AliasChoices("article3_source", "mines_retained_source")
+    )
+    article4_mines_destroyed: int | None = Field(
+        validation_alias=AliasChoices("article4_mines_destroyed", "mines_destroyed")
+    )
+    article5_area_released_m2: int | None = Field(
+        validation_alias=AliasChoices("article5_area_released_m2", "area_released_m2")
+    )
     updated_at: UtcDateTime
 
 
@@ -119,8 +166,16 @@ class DeadlinePublic(Output):
     source: str
     original_due: date | None
     covers_year: int | None
-    met_on: date | None
-    late: bool
+    met_on: date | None = Field(
+        description="When the obligation was met; null with `met`: the date is not recorded"
+    )
+    late: bool | None = Field(
+        description="Met after the due date; null unless both dates are known"
+    )
+    verified: bool = Field(
+        description="false when the due date rests on a date no located source states"
+    )
+    unverified_because: str | None = Field(description="Why `verified` is false")
 
 
 class StateDetail(StateSummary):
@@ -196,11 +251,32 @@ class HistoryEntry(Output):
 # ---------------------------------------------------------------- extension requests
 
 
-class ExtensionRequestCreate(Input):
+class ExtensionRequestFields(SQLModel):
+    """What a state writes in its extension request (Article 5.4): the table's, the request's
+    and the answer's."""
+
     requested_deadline: TreatyDate
-    explanation: Annotated[Narrative, Field(min_length=1)]
-    implications: Narrative = ""
-    other_information: Narrative = ""
+    # 5.4 (b): reasons, state of work, means available, impediments
+    explanation: Annotated[Narrative, Field(min_length=1)] = SQLField(sa_type=AutoString)
+    # 5.4 (c): humanitarian, social, economic, environmental
+    implications: Narrative = SQLField(default="", sa_type=AutoString)
+    other_information: Narrative = SQLField(default="", sa_type=AutoString)  # 5.4 (d)
+
+
+class ExtensionRequestRecord(ExtensionRequestFields):
+    """A request as recorded: the state's content, and what the meetings did with it."""
+
+    current_deadline: date
+    status: str = SQLField(max_length=16)  # submitted, under_analysis, granted, refused
+    analysis: str | None = SQLField(default=None, sa_type=AutoString)
+    decided_at: str | None = SQLField(default=None, max_length=200)
+    decided_on: date | None = None
+    granted_deadline: date | None = None
+    submitted_at: UtcDateTime
+
+
+class ExtensionRequestCreate(ExtensionRequestFields, Input):  # type: ignore[misc]
+    """A state's request: the content Article 5.4 asks for, nothing else."""
 
 
 class ExtensionAnalysis(Input):
@@ -219,49 +295,50 @@ class ExtensionDecision(Input):
     granted_deadline: TreatyDate | None = None
 
 
-class ExtensionRequestPublic(Output):
+class ExtensionRequestPublic(ExtensionRequestRecord, Output):  # type: ignore[misc]
     id: int
     iso3: str
-    current_deadline: date
-    requested_deadline: date
-    explanation: str
-    implications: str
-    other_information: str
-    status: str
-    analysis: str | None
-    decided_at: str | None
-    decided_on: date | None
-    granted_deadline: date | None
-    submitted_at: UtcDateTime
     version: int
 
 
-class ExtensionPublic(Output):
-    iso3: str
+class ExtensionFields(SQLModel):
+    """An extension of an Article 5 deadline as granted: the table's and the answer's."""
+
     original_deadline: date
     extended_deadline: date
-    granted_at: str
+    granted_at: str = SQLField(max_length=200)
     granted_on: date
     source: str
     verified: bool
 
 
+class ExtensionPublic(ExtensionFields, Output):  # type: ignore[misc]
+    iso3: str
+
+
 # ---------------------------------------------------------------- Article 7
 
 
-class Article7ReportCreate(Input):
-    period: Annotated[str, StringConstraints(pattern=r"^(initial|(19|20)\d\d)$")] = Field(
-        description='"initial", or the calendar year the annual report covers, e.g. "2009"'
+Period = Annotated[str, StringConstraints(pattern=r"^(initial|(19|20)\d\d)$")]
+
+
+class Article7ReportFields(SQLModel):
+    """A transparency report as a state records it: the table's, the request's, the answer's."""
+
+    period: Period = SQLField(
+        sa_type=AutoString(8),
+        description='"initial", or the calendar year the annual report covers, e.g. "2009"',
     )
     submitted_on: TreatyDate
-    link: Url | None = None
+    link: Url | None = SQLField(default=None, sa_type=UrlText(2000))
 
 
-class Article7ReportPublic(Output):
+class Article7ReportCreate(Article7ReportFields, Input):  # type: ignore[misc]
+    """A report to record: its period, when it was submitted, where it can be read."""
+
+
+class Article7ReportPublic(Article7ReportFields, Output):  # type: ignore[misc]
     iso3: str
-    period: str
-    submitted_on: date
-    link: str | None
     recorded_at: UtcDateTime
 
 
@@ -276,16 +353,6 @@ class MembershipUpdate(Input):
 
 
 # ---------------------------------------------------------------- reads
-
-
-class Figure(Output):
-    value: float
-    unit: str
-    source: str
-    qualifier: str | None = None
-    of: float | None = None
-    period: str | None = None
-    states: list[str] | None = None
 
 
 class ActionProgressParty(Output):
@@ -303,17 +370,10 @@ class ActionProgressCounts(Output):
     by_status: dict[str, int]
 
 
-class PartyDeadline(Output):
+class PartyDeadline(DeadlinePublic):
     iso3: str
     name: str
     entry_into_force: date | None
-    kind: str
-    due: date
-    status: str
-    original_due: date | None
-    covers_year: int | None
-    met_on: date | None
-    source: str
 
 
 class ActionProgress(Output):
@@ -322,14 +382,3 @@ class ActionProgress(Output):
     applicable_parties: int
     by_status: dict[str, int]
     parties: list[ActionProgressParty]
-
-
-class Change(Output):
-    occurred_at: UtcDateTime
-    entity: str
-    entity_id: str
-    operation: str
-    version: int
-    actor: str
-    actor_role: str
-    fields: list[str]

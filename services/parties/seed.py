@@ -23,6 +23,7 @@ from services.parties.models import (
     State,
     audit_log,
 )
+from services.parties.schemas import MembershipStatus
 
 DATA = Path(__file__).with_name("data")
 NO_STOCKPILES_SOURCE = (
@@ -104,7 +105,7 @@ def _state(row: dict[str, str]) -> State:
         iso3=row["iso3"],
         name=row["name"],
         name_in_seed=row["name_in_seed"] or None,
-        status=row["status"],
+        status=MembershipStatus(row["status"]),
         deposit_date=_date(row["deposit_date"]),
         entry_into_force=_date(row["entry_into_force"]),
         membership_source=row["membership_source"],
@@ -133,6 +134,9 @@ def _obligations(states: list[State], at: datetime) -> list[Obligations]:
             else NO_STOCKPILES_SOURCE,
             article5_applies=state.iso3 in article5,
             article5_completed=state.iso3 in article5 and _bool(article5[state.iso3]["completed"]),
+            article5_completed_on=_date(article5[state.iso3]["completed_on"])
+            if state.iso3 in article5
+            else None,
             article5_source=article5[state.iso3]["source"] if state.iso3 in article5 else None,
             significant_survivors=state.iso3 in survivors,
             victim_assistance_source=survivors[state.iso3]["source"]

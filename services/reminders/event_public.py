@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.reminders.models import Event
+
+SCHEDULED = "scheduled"
+HELD = "held"  # a meeting whose last day has passed
+PAST = "past"  # a deadline whose day has passed (whether it was met: the parties service says)
+
+
+def shown_status(event: Event, today: date) -> str:
+    """The event's status on `today`: a recorded one (a deadline met) as recorded, a scheduled
+    one that ended before `today` as held (a meeting) or past (a deadline)."""
+    if event.status != SCHEDULED or event.ends_on >= today:
+        return event.status
+    return PAST if event.kind == "deadline" else HELD
 
 
 class EventPublic(BaseModel):
@@ -20,11 +32,14 @@ class EventPublic(BaseModel):
     location: str | None
     iso3: str | None
     source: str
-    status: str
+    status: str = Field(
+        description="scheduled; met (a deadline the party met); on a day after the event, held "
+        "(a meeting) or past (a deadline: its status is the parties service's)"
+    )
 
     @classmethod
-    def of(cls, event: Event) -> EventPublic:
-        """Shape an event row for an answer or a message."""
+    def of(cls, event: Event, today: date) -> EventPublic:
+        """Shape an event row for an answer or a message, as it stands on `today`."""
         assert event.id is not None
         return cls(
             id=event.id,
@@ -35,5 +50,5 @@ class EventPublic(BaseModel):
             location=event.location,
             iso3=event.iso3,
             source=event.source,
-            status=event.status,
+            status=shown_status(event, today),
         )

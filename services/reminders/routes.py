@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import pycountry
@@ -20,7 +21,7 @@ from services.common.ratelimit import RateLimiter
 from services.common.routes import Iso3, Responses, RowId
 from services.common.types import IsoDate
 from services.reminders import attempts, calendar, planning, service
-from services.reminders.event_public import EventPublic
+from services.reminders.event_public import EventPublic, shown_status
 from services.reminders.http import PRIVATE, READ, WRITE, ContextDep, Kind, StateFilter
 from services.reminders.models import Event, Recipient, Rule
 from services.reminders.repository import deliveries as delivery_repository
@@ -46,13 +47,15 @@ router = APIRouter()
 # ---------------------------------------------------------------- events
 
 
-def _event_etag(event: Event) -> str:
-    return version_etag("event", event.id or 0, event.version)
+def _event_etag(event: Event, today: date) -> str:
+    # The shown status follows the clock (a meeting becomes held): the tag names it too.
+    return version_etag(f"event:{shown_status(event, today)}", event.id or 0, event.version)
 
 
 @router.get("/events", response_model=Page[EventPublic], tags=["events"])
 def list_events(
     session: SessionDep,
+    ctx: ContextDep,
     page: PageDep,
     start_from: Annotated[
         IsoDate | None, Query(alias="from", description="Events ending on or after this day")
@@ -75,14 +78,16 @@ def list_events(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page.of([EventPublic.of(row) for row in rows], total=total, params=page)
+    today = ctx.now.date()
+    return Page.of([EventPublic.of(row, today) for row in rows], total=total, params=page)
 
 
 @router.get("/events/{event_id}", response_model=EventPublic, responses=READ, tags=["events"])
-def read_event(request: Request, session: SessionDep, event_id: RowId) -> Response:
+def read_event(request: Request, session: SessionDep, ctx: ContextDep, event_id: RowId) -> Response:
     """Read one event, with the ETag to send when moving it."""
     event = event_repository.get_event(session, event_id=event_id)
-    return json_with_etag(request, EventPublic.of(event), etag=_event_etag(event))
+    today = ctx.now.date()
+    return json_with_etag(request, EventPublic.of(event, today), etag=_event_etag(event, today))
 
 
 @router.post(
@@ -101,8 +106,8 @@ def create_event(
     def create() -> EventPublic:
         event = service.create_event(session, body=body, ctx=ctx, actor=principal.actor)
         response.headers["Location"] = f"/events/{event.id}"
-        response.headers["ETag"] = _event_etag(event)
-        return EventPublic.of(event)
+        response.headers["ETag"] = _event_etag(event, ctx.now.date())
+        return EventPublic.of(event, ctx.now.date())
 
     return create_once(create)
 
@@ -119,10 +124,10 @@ def update_event(
 ) -> EventPublic:
     """Move or correct a meeting (admin key, If-Match); its pending reminders move with it."""
     event = event_repository.get_event(session, event_id=event_id)
-    require_if_match(request, _event_etag(event))
+    require_if_match(request, _event_etag(event, ctx.now.date()))
     service.update_event(session, event=event, body=body, ctx=ctx, actor=principal.actor)
-    response.headers["ETag"] = _event_etag(event)
-    return EventPublic.of(event)
+    response.headers["ETag"] = _event_etag(event, ctx.now.date())
+    return EventPublic.of(event, ctx.now.date())
 
 
 # ---------------------------------------------------------------- rules

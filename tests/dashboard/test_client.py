@@ -62,3 +62,58 @@ def test_an_unexpected_answer_is_an_error_not_an_exception() -> None:
     assert missing.error is not None
     assert missing.error.startswith("unexpected answer")
     assert client.rules().error == "the answer is not JSON"
+
+
+def rules_page(kinds: list[str], total: int) -> httpx.Response:
+    items = [{"kind": kind, "before_days": [7], "audience": "x"} for kind in kinds]
+    return httpx.Response(200, json={"items": items, "total": total})
+
+
+def test_a_list_longer_than_a_page_is_read_whole() -> None:
+    seen: list[httpx.Request] = []
+    answers = [rules_page(["a", "b"], total=3), rules_page(["c"], total=3)]
+    result = client_answering(*answers, seen=seen).rules()
+    assert result.data is not None
+    assert [rule.kind for rule in result.data] == ["a", "b", "c"]
+    assert [request.url.params["offset"] for request in seen] == ["0", "2"]
+
+
+def test_a_list_whose_second_page_fails_is_not_shown_in_part() -> None:
+    seen: list[httpx.Request] = []
+    answers = [rules_page(["a", "b"], total=3), httpx.Response(503, json={"detail": "down"})]
+    result = client_answering(*answers, seen=seen).rules()
+    assert (result.data, result.error) == (None, "HTTP 503: down")
+
+
+def test_an_empty_list_is_one_request() -> None:
+    seen: list[httpx.Request] = []
+    result = client_answering(rules_page([], total=0), seen=seen).rules()
+    assert (result.data, len(seen)) == ([], 1)
+
+
+def test_several_parties_commitments_come_whole_or_not_at_all() -> None:
+    commitment = {
+        "iso3": "AFG",
+        "action_number": 23,
+        "applies_to": "all_states_parties",
+        "status": "not_started",
+        "target_date": None,
+        "narrative": "",
+        "evidence_url": None,
+        "version": 0,
+        "updated_at": None,
+        "updated_by": None,
+    }
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if "/ALB/" in request.url.path:
+            return httpx.Response(503, json={"detail": "down"})
+        return httpx.Response(200, json={"items": [commitment], "total": 1})
+
+    settings = DashboardSettings(clock_today=date(2010, 5, 1))
+    client = MonitorClient(settings, transport=httpx.MockTransport(handle))
+    both = client.commitments_of(("AFG", "AGO"), date(2010, 5, 1))
+    assert both.data is not None and sorted(both.data) == ["AFG", "AGO"]
+    assert [c.action_number for c in both.data["AFG"]] == [23]
+    failed = client.commitments_of(("AFG", "ALB"), date(2010, 5, 1))
+    assert (failed.data, failed.error) == (None, "HTTP 503: down")

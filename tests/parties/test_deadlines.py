@@ -275,7 +275,7 @@ UKRAINE = make_records(date(2006, 6, 1), article4=True)
 def test_report_ukraine_article4_status(today: date, expected: DeadlineStatus) -> None:
     deadline = only(compute_deadlines(UKRAINE, today=today), DeadlineKind.ARTICLE4)
     assert deadline.status == expected
-    assert (deadline.met_on, deadline.late) == (None, False)
+    assert (deadline.met_on, deadline.late) == (None, None)
 
 
 def test_report_ukraine_article4_met_when_completed() -> None:
@@ -285,6 +285,28 @@ def test_report_ukraine_article4_met_when_completed() -> None:
         DeadlineStatus.MET,
         date(2010, 5, 20),
         False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2010, 4, 12), DeadlineStatus.DUE_SOON),  # the day before the last mine went
+        (date(2010, 4, 13), DeadlineStatus.MET),
+        (date(2010, 5, 2), DeadlineStatus.MET),
+    ],
+)
+def test_report_a_completion_only_from_its_day(today: date, expected: DeadlineStatus) -> None:
+    nicaragua = make_records(
+        date(1999, 5, 1),
+        article5=True,
+        article5_completion=Completion(date(2010, 4, 13), "ISU"),
+        article5_extensions=(Extension(date(2010, 5, 1), date(2008, 11, 28), "9MSP", "ISU"),),
+    )
+    deadline = only(compute_deadlines(nicaragua, today=today), DeadlineKind.ARTICLE5)
+    assert deadline.status == expected
+    assert (deadline.met_on, deadline.late) == (
+        (date(2010, 4, 13), False) if expected == DeadlineStatus.MET else (None, None)
     )
 
 
@@ -313,10 +335,10 @@ def test_report_unrecorded_initial_report_of_1999_as_unknown() -> None:
         (date(2000, 1, 15), True),
         (date(1999, 8, 28), False),
         (date(1999, 6, 1), False),
-        (None, False),
+        (None, None),  # met, but the date is not recorded: lateness is not stated
     ],
 )
-def test_report_submitted_initial_report_as_met(submitted: date | None, late: bool) -> None:
+def test_report_submitted_initial_report_as_met(submitted: date | None, late: bool | None) -> None:
     records = make_records(date(1999, 3, 1), article7_initial=Completion(submitted, "UN list"))
     initial = only(compute_deadlines(records, today=TODAY), DeadlineKind.ARTICLE7_INITIAL)
     assert (initial.status, initial.met_on, initial.late) == (DeadlineStatus.MET, submitted, late)
@@ -342,7 +364,8 @@ def test_report_annual_report_met_and_late() -> None:
     records = make_records(
         date(1999, 3, 1), article7_annual={2009: Completion(date(2010, 5, 3), "UN list")}
     )
-    annual = [d for d in compute_deadlines(records, today=TODAY) if d.covers_year == 2009]
+    later = date(2010, 6, 1)  # on TODAY, 1 May, the report of 3 May was not yet submitted
+    annual = [d for d in compute_deadlines(records, today=later) if d.covers_year == 2009]
     assert [(d.status, d.met_on, d.late) for d in annual] == [
         (DeadlineStatus.MET, date(2010, 5, 3), True)
     ]
@@ -587,7 +610,10 @@ def test_compute_sorted_deadlines_for_any_records(
     assert (DeadlineKind.ARTICLE5 in kinds) == records.article5_applies
     assert kinds.count(DeadlineKind.ARTICLE7_INITIAL) == 1
     for deadline in deadlines:
-        assert deadline.late == (deadline.met_on is not None and deadline.met_on > deadline.due)
+        late = deadline.met_on > deadline.due if deadline.met_on is not None else None
+        assert deadline.late == late
+        if deadline.met_on is not None:
+            assert deadline.met_on <= today
         assert (deadline.covers_year is not None) == (deadline.kind == DeadlineKind.ARTICLE7_ANNUAL)
         if deadline.kind in (DeadlineKind.ARTICLE4, DeadlineKind.ARTICLE5):
             assert deadline.status != DeadlineStatus.UNKNOWN

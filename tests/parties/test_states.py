@@ -24,6 +24,23 @@ def test_search_by_name_or_seed_spelling_or_code(api: PartiesApi) -> None:
     assert api.client.get("/states", params={"q": "nic"}).json()["items"][0]["iso3"] == "NIC"
 
 
+@pytest.mark.parametrize(
+    ("q", "iso3"),
+    [
+        ("DRC", "COD"),  # the brochure's clearance chart
+        ("Bosnia and H.", "BIH"),
+        ("Congo, Rep. of", "COG"),
+        ("Cote d'Ivoire", "CIV"),  # neither the accent nor the brochure's curly apostrophe
+        ("côte d’ ivoire", "CIV"),
+    ],
+)
+def test_search_finds_the_brochures_spellings_and_unaccented_names(
+    api: PartiesApi, q: str, iso3: str
+) -> None:
+    found = api.client.get("/states", params={"q": q}).json()["items"]
+    assert [s["iso3"] for s in found] == [iso3]
+
+
 def test_the_seed_spelling_is_kept(api: PartiesApi) -> None:
     state = api.client.get("/states/CIV").json()
     assert state["name_in_seed"] == "Côte d’ Ivoire"
@@ -79,6 +96,31 @@ def test_deadlines_of_nicaragua_and_ukraine_on_1_may_2010(api: PartiesApi) -> No
         ukraine["article4_stockpile_destruction"]["due"],
         ukraine["article4_stockpile_destruction"]["status"],
     ) == ("2010-06-01", "due_soon")
+
+
+def test_deadlines_resting_on_unverified_dates_say_so(api: PartiesApi) -> None:
+    # Argentina's deposit date is inferred (no located source states it); Afghanistan's is sourced.
+    argentina = api.client.get("/parties/ARG/deadlines").json()["items"]
+    initial = next(d for d in argentina if d["kind"] == "article7_initial_report")
+    assert (initial["verified"], initial["unverified_because"]) == (
+        False,
+        "derived from an entry into force whose deposit date no located source states",
+    )
+    annual = [d for d in argentina if d["kind"] == "article7_annual_report"]
+    assert annual and all(d["verified"] for d in annual)  # 30 April of the next year: no input
+    afghanistan = api.client.get("/parties/AFG/deadlines").json()["items"]
+    assert all(d["verified"] and d["unverified_because"] is None for d in afghanistan)
+    clearance = api.client.get("/deadlines", params={"kind": "article5_clearance"}).json()
+    # The 9 extended deadlines whose pairing with their party no source confirms.
+    unpaired = {
+        row["iso3"]
+        for row in clearance
+        if row["unverified_because"]
+        == "the extended deadline is known, but no located source pairs it with this party"
+    }
+    assert unpaired == {"BIH", "DNK", "ECU", "GBR", "HRV", "PER", "SEN", "VEN", "ZWE"}
+    detail = api.client.get("/states/ARG").json()["deadlines"]
+    assert [d["verified"] for d in detail] == [d["verified"] for d in argentina]
 
 
 def test_equatorial_guineas_initial_report_is_overdue(api: PartiesApi) -> None:

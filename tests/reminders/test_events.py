@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from tests.reminders.conftest import (
+    PartiesApp,
     RemindersApi,
     etag_of,
     keys_for,
@@ -186,3 +188,23 @@ def test_with_the_parties_service_down_iso_3166_still_decides(database_url: str)
         kept = client.post("/events", json={**MSP_2011, "iso3": "UKR"}, headers=api.admin)
         refused = client.post("/events", json={**MSP_2011, "iso3": "XYZ"}, headers=api.admin)
     assert (kept.status_code, refused.status_code) == (201, 422)
+
+
+def test_events_whose_day_has_passed_are_held_or_past(
+    database_url: str, parties: PartiesApp
+) -> None:
+    prepare_database(database_url)
+    with open_api(database_url, parties.transport(), today=date(2010, 6, 23)) as client:
+        events = client.get("/events").json()["items"]
+        statuses = {(item["kind"], item["start"]): item["status"] for item in events}
+        june = next(item["id"] for item in events if item["kind"] == "standing_committees")
+        during = client.get(f"/events/{june}").headers["etag"]
+    # The Standing Committees still sit on 23 June; the deadlines of spring are past.
+    assert statuses[("standing_committees", "2010-06-21")] == "scheduled"
+    assert statuses[("deadline", "2010-04-30")] == "past"
+    assert statuses[("deadline", "2010-06-01")] == "past"
+    with open_api(database_url, parties.transport(), today=date(2010, 6, 26)) as client:
+        items = client.get("/events", params={"kind": "standing_committees"}).json()["items"]
+        after = client.get(f"/events/{june}").headers["etag"]
+    assert [item["status"] for item in items] == ["held"]
+    assert during != after  # a cached answer does not outlive the day its status changed

@@ -52,6 +52,7 @@ class Extension:
     granted_on: date
     granted_at: str
     source: str
+    verified: bool = True  # False: a source gives the deadline, but not that it is this party's
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class PartyRecords:
     # A source says the initial report was never submitted: overdue even before records begin.
     article7_initial_known_missing: bool = False
     article7_annual: Mapping[int, Completion] = field(default_factory=dict)  # year covered → report
+    entry_into_force_verified: bool = True  # False: the deposit date is inferred, not sourced
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ class Deadline:
     source: str
     original_due: date | None = None  # Article 5 when extended
     covers_year: int | None = None  # annual reports only
-    met_on: date | None = None
-    late: bool = False  # completed after `due`; only known when `met_on` is
+    met_on: date | None = None  # None with MET: a source says it was met, but not when
+    late: bool | None = None  # met after `due`: stated only when `met_on` is known
+    unverified_because: str | None = None  # the due date rests on an unverified input
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -148,6 +151,13 @@ def annual_report_owed(entry_into_force: date, covered_year: int) -> bool:
     return bound_that_year and after_initial
 
 
+def known_by(completion: Completion | None, today: date) -> Completion | None:
+    """The completion as known on `today`: one dated after it had not happened yet."""
+    if completion is not None and completion.on is not None and completion.on > today:
+        return None
+    return completion
+
+
 def status_of(
     due: date,
     completion: Completion | None,
@@ -188,8 +198,10 @@ class _Rules:
         original_due: date | None = None,
         covers_year: int | None = None,
         known_missing: bool = False,
+        unverified_because: str | None = None,
     ) -> Deadline:
         """Build a deadline, deriving its status and completion fields from `completion`."""
+        completion = known_by(completion, self.today)
         # Articles 4 and 5 completions are always recorded, so only reports can be UNKNOWN.
         is_report = kind in (DeadlineKind.ARTICLE7_INITIAL, DeadlineKind.ARTICLE7_ANNUAL)
         status = status_of(
@@ -210,8 +222,21 @@ class _Rules:
             original_due=original_due,
             covers_year=covers_year,
             met_on=met_on,
-            late=met_on is not None and met_on > due,
+            late=met_on > due if met_on is not None else None,
+            unverified_because=unverified_because,
         )
+
+
+UNVERIFIED_ENTRY_INTO_FORCE = (
+    "derived from an entry into force whose deposit date no located source states"
+)
+UNVERIFIED_EXTENSION = (
+    "the extended deadline is known, but no located source pairs it with this party"
+)
+
+
+def _from_entry_into_force(records: PartyRecords) -> str | None:
+    return None if records.entry_into_force_verified else UNVERIFIED_ENTRY_INTO_FORCE
 
 
 def _article4(records: PartyRecords, rules: _Rules) -> Deadline:
@@ -221,7 +246,13 @@ def _article4(records: PartyRecords, rules: _Rules) -> Deadline:
         f"entry into force: {records.entry_into_force_source}"
     )
     due = article4_deadline(records.entry_into_force)
-    return rules.deadline(DeadlineKind.ARTICLE4, due, records.article4_completion, source)
+    return rules.deadline(
+        DeadlineKind.ARTICLE4,
+        due,
+        records.article4_completion,
+        source,
+        unverified_because=_from_entry_into_force(records),
+    )
 
 
 def _article5(records: PartyRecords, rules: _Rules) -> Deadline:
@@ -234,7 +265,13 @@ def _article5(records: PartyRecords, rules: _Rules) -> Deadline:
             "Article 5.1: entry into force + 10 years; "
             f"entry into force: {records.entry_into_force_source}"
         )
-        return rules.deadline(DeadlineKind.ARTICLE5, original, completion, source)
+        return rules.deadline(
+            DeadlineKind.ARTICLE5,
+            original,
+            completion,
+            source,
+            unverified_because=_from_entry_into_force(records),
+        )
     source = f"Article 5.3 extension granted at {latest.granted_at}: {latest.source}"
     return rules.deadline(
         DeadlineKind.ARTICLE5,
@@ -242,6 +279,7 @@ def _article5(records: PartyRecords, rules: _Rules) -> Deadline:
         completion,
         source,
         original_due=original,
+        unverified_because=None if latest.verified else UNVERIFIED_EXTENSION,
     )
 
 
@@ -258,6 +296,7 @@ def _article7_initial(records: PartyRecords, rules: _Rules) -> Deadline:
         records.article7_initial,
         source,
         known_missing=records.article7_initial_known_missing,
+        unverified_because=_from_entry_into_force(records),
     )
 
 

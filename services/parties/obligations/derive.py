@@ -49,12 +49,13 @@ def party_records(snapshot: Snapshot, state: State) -> PartyRecords | None:
         iso3=state.iso3,
         entry_into_force=state.entry_into_force,
         entry_into_force_source=state.membership_source,
+        entry_into_force_verified=state.membership_verified,
         article4_applies=True,
         article4_completion=_article4_completion(obligations),
         article5_applies=obligations.article5_applies,
         article5_completion=_article5_completion(obligations),
         article5_extensions=tuple(
-            Extension(e.extended_deadline, e.granted_on, e.granted_at, e.source)
+            Extension(e.extended_deadline, e.granted_on, e.granted_at, e.source, e.verified)
             for e in snapshot.extensions.get(state.iso3, [])
         ),
         article7_initial=_initial_report(obligations, reports),
@@ -146,32 +147,11 @@ def deadline_public(deadline: Deadline) -> DeadlinePublic:
         covers_year=deadline.covers_year,
         met_on=deadline.met_on,
         late=deadline.late,
+        verified=deadline.unverified_because is None,
+        unverified_because=deadline.unverified_because,
     )
 
 
 def obligations_public(obligations: Obligations) -> ObligationsPublic:
     """Shape a party's obligations for the API."""
-    return ObligationsPublic(
-        article3_mines_retained=obligations.mines_retained,
-        article3_source=obligations.mines_retained_source,
-        article4_status=obligations.article4_status,
-        article4_completed_on=obligations.article4_completed_on,
-        article4_mines_destroyed=obligations.mines_destroyed,
-        article4_source=obligations.article4_source,
-        article5_applies=obligations.article5_applies,
-        article5_completed=obligations.article5_completed,
-        article5_completed_on=obligations.article5_completed_on,
-        article5_area_released_m2=obligations.area_released_m2,
-        article5_source=obligations.article5_source,
-        significant_survivors=obligations.significant_survivors,
-        victim_assistance_source=obligations.victim_assistance_source,
-        article7_initial_submitted=obligations.article7_initial_submitted,
-        article7_initial_submitted_on=obligations.article7_initial_submitted_on,
-        article7_initial_source=obligations.article7_initial_source,
-        article9_status=obligations.article9_status,
-        article9_source=obligations.article9_source,
-        in_a_position_to_assist=obligations.in_a_position_to_assist,
-        needs_article5_extension=obligations.needs_article5_extension,
-        version=obligations.version,
-        updated_at=obligations.updated_at,
-    )
+    return ObligationsPublic.model_validate(obligations)

@@ -15,6 +15,7 @@ from services.parties.models import Obligations, audit_log
 from services.parties.obligations.deadlines import (
     Deadline,
 )
+from services.parties.obligations.derive import deadline_public
 from services.parties.records import lookup
 from services.parties.records.snapshot import Snapshot
 from services.parties.schemas import (
@@ -48,7 +49,7 @@ def update_obligations(
         "mines_retained": update.article3_mines_retained,
         "mines_destroyed": update.article4_mines_destroyed,
         "area_released_m2": update.article5_area_released_m2,
-        "article9_status": update.article9_status.value if update.article9_status else None,
+        "article9_status": update.article9_status,
         "in_a_position_to_assist": update.in_a_position_to_assist,
         "needs_article5_extension": update.needs_article5_extension,
     }
@@ -108,16 +109,10 @@ def deadline_rows(
     """The given deadlines of one kind and/or status, with their parties, by due date."""
     rows = [
         PartyDeadline(
+            **deadline_public(d).model_dump(),
             iso3=state.iso3,
             name=state.name,
             entry_into_force=state.entry_into_force,
-            kind=d.kind.value,
-            due=d.due,
-            status=d.status.value,
-            original_due=d.original_due,
-            covers_year=d.covers_year,
-            met_on=d.met_on,
-            source=d.source,
         )
         for state in view_.parties()
         for d in deadlines.get(state.iso3, [])

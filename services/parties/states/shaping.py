@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import defaultdict
+from functools import cache
+
 from services.parties.models import (
     State,
 )
@@ -10,6 +15,7 @@ from services.parties.schemas import (
     Regions,
     StateSummary,
 )
+from services.parties.seed import read_rows
 
 REGION_GROUPS = {
     "sub-saharan-africa": lambda s: s.sub_saharan_africa,
@@ -33,10 +39,33 @@ def state_matches(state: State, *, status: str | None, region: str | None, q: st
         if not in_region:
             return False
     if q:
-        needle = q.strip().lower()
-        names = f"{state.name}\n{state.name_in_seed or ''}".lower()
-        return needle in names or needle == state.iso3.lower()
+        needle = searchable(q)
+        names = (state.name, state.name_in_seed or "")
+        return (
+            any(needle in searchable(name) for name in names)
+            or any(needle in alias for alias in aliases().get(state.iso3, ()))
+            or needle == state.iso3.lower()
+        )
     return True
+
+
+def searchable(text: str) -> str:
+    """A name as a search compares it: blind to case, accents and punctuation ("Côte d’ Ivoire"
+    and "cote d'ivoire" are both "cote d ivoire")."""
+    letters = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    return re.sub(r"[^0-9a-z]+", " ", letters.casefold()).strip()
+
+
+@cache
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Every other name a source gives a state (the brochure's "DRC", "Bosnia and H."…), by
+    ISO-3, as a search compares them (`data/aliases.csv`)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in read_rows("aliases.csv"):
+        found[row["iso3"]].append(searchable(row["alias"]))
+    return {iso3: tuple(names) for iso3, names in found.items()}
 
 
 def state_summary(state: State) -> StateSummary:
@@ -45,20 +74,6 @@ def state_summary(state: State) -> StateSummary:
         iso3=state.iso3,
         name=state.name,
         name_in_seed=state.name_in_seed,
-        membership=Membership(
-            status=state.status,
-            deposit_date=state.deposit_date,
-            entry_into_force=state.entry_into_force,
-            source=state.membership_source,
-            verified=state.membership_verified,
-        ),
-        regions=Regions(
-            un_region=state.un_region,
-            un_subregion=state.un_subregion,
-            sub_saharan_africa=state.sub_saharan_africa,
-            eu_member_2010=state.eu_member_2010,
-            cis_member_2010=state.cis_member_2010,
-            un_member_2010=state.un_member_2010,
-            source=state.region_source,
-        ),
+        membership=Membership.model_validate(state),
+        regions=Regions.model_validate(state),
     )

@@ -13,9 +13,7 @@ from services.parties.models import (
     audit_log,
 )
 from services.parties.records.snapshot import end_of, start_of
-from services.parties.schemas import (
-    Change,
-)
+from services.parties.summary.schemas import Change
 
 
 def changes_since(

@@ -11,12 +11,9 @@ from services.common.pagination import Page, PageDep
 from services.common.types import IsoDate
 from services.parties.http import READ, AsOf, ContextDep, answer
 from services.parties.records.reading import Records
-from services.parties.schemas import (
-    Change,
-)
 from services.parties.summary.aims import summarize
 from services.parties.summary.changes import changes_since
-from services.parties.summary.schemas import Summary, typed
+from services.parties.summary.schemas import Change, Summary, typed
 
 router = APIRouter()
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.types import UtcDateTime
+
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -148,3 +150,18 @@ class Summary(Section):
 def typed(summary: dict[str, Any]) -> dict[str, Any]:
     """Check a built summary against the models; return it as the API sends it."""
     return Summary.model_validate(summary).model_dump(mode="json", exclude_unset=True)
+
+
+class Change(BaseModel):
+    """An entry of `/changes`: what changed in one record, by whom, when."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    occurred_at: UtcDateTime
+    entity: str
+    entity_id: str
+    operation: str
+    version: int
+    actor: str
+    actor_role: str
+    fields: list[str]
