@@ -259,6 +259,7 @@ class ProgressCounts(ApiModel):
     action_number: int
     applies_to: str
     applicable_parties: int
+    membership_not_recorded: int
     by_status: dict[str, int]
 
 

@@ -23,6 +23,8 @@ def _heatmap_row(item: ProgressCounts, section: str) -> dict[str, Any]:
         "section": section,
         "binds": item.applies_to,
         "parties bound": bound,
+        # States Parties neither bound nor free: their membership of the group is not recorded.
+        "membership not recorded": item.membership_not_recorded,
     }
     for status in STATUSES:
         share = round(100 * item.by_status.get(status, 0) / bound, 1) if bound else None

@@ -367,6 +367,10 @@ class ActionProgressCounts(Output):
     action_number: int
     applies_to: str
     applicable_parties: int
+    membership_not_recorded: int = Field(
+        description="States Parties whose membership of `applies_to` no record decides: neither "
+        "bound nor free of the action (their declaration or a record is missing)"
+    )
     by_status: dict[str, int]
 
 
@@ -376,9 +380,5 @@ class PartyDeadline(DeadlinePublic):
     entry_into_force: date | None
 
 
-class ActionProgress(Output):
-    action_number: int
-    applies_to: str
-    applicable_parties: int
-    by_status: dict[str, int]
+class ActionProgress(ActionProgressCounts):
     parties: list[ActionProgressParty]

@@ -172,6 +172,7 @@ def test_heatmap_with_an_action_that_binds_nobody() -> None:
                     "action_number": 54,
                     "applies_to": "x",
                     "applicable_parties": 0,
+                    "membership_not_recorded": 156,
                     "by_status": {"not_started": 0},
                 }
             ],
@@ -179,6 +180,7 @@ def test_heatmap_with_an_action_that_binds_nobody() -> None:
         [],
     )
     assert rows[0]["not started"] is None
+    assert rows[0]["membership not recorded"] == 156  # not a silent 0
     assert section_shares(rows) == []
 
 

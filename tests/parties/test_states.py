@@ -162,3 +162,21 @@ def test_progress_of_every_action_at_once(api: PartiesApi) -> None:
     assert by_action[7]["applicable_parties"] == 3
     assert by_action[54]["applicable_parties"] == 1
     assert by_action[1]["by_status"]["not_started"] == 156
+    assert by_action[1]["membership_not_recorded"] == 0
+
+
+def test_an_action_whose_group_no_record_decides_says_so(api: PartiesApi) -> None:
+    rows = {row["applies_to"]: row for row in api.client.get("/progress").json()}
+    # No party has declared whether it is in a position to assist, reported the mines it
+    # retains or said how far its legislation goes: such actions bind nobody yet, and say why.
+    for group in (
+        "in_a_position_to_assist",
+        "retained_mines_article3",
+        "no_national_implementation_measures",
+    ):
+        assert (rows[group]["applicable_parties"], rows[group]["membership_not_recorded"]) == (
+            0,
+            156,
+        )
+    one = api.client.get(f"/actions/{rows['in_a_position_to_assist']['action_number']}/progress")
+    assert one.json()["membership_not_recorded"] == 156

@@ -29,6 +29,7 @@ def progress_of_action(records: Records, action: ActionInfo) -> ActionProgress:
         action_number=action.number,
         applies_to=action.applies_to,
         applicable_parties=len(bound),
+        membership_not_recorded=_undecided(records, action.applies_to),
         by_status={status.value: counts.get(status.value, 0) for status in CommitmentStatus},
         parties=parties,
     )
@@ -49,10 +50,15 @@ def progress_counts(records: Records, actions: dict[int, ActionInfo]) -> list[Ac
                 action_number=number,
                 applies_to=action.applies_to,
                 applicable_parties=len(bound),
+                membership_not_recorded=_undecided(records, action.applies_to),
                 by_status={s.value: counts.get(s.value, 0) for s in CommitmentStatus},
             )
         )
     return result
+
+
+def _undecided(records: Records, group: str) -> int:
+    return sum(1 for undecided in records.undecided.values() if group in undecided)
 
 
 def _progress_party(

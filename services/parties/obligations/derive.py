@@ -20,7 +20,7 @@ from services.parties.obligations.deadlines import (
     PartyRecords,
     compute_deadlines,
 )
-from services.parties.obligations.groups import PartyFacts, groups_of
+from services.parties.obligations.groups import PartyFacts, groups_of, undecided_of
 from services.parties.records.snapshot import Snapshot
 from services.parties.schemas import (
     DeadlinePublic,
@@ -110,29 +110,37 @@ def deadlines_of(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadlin
 
 def groups_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[str]:
     """Return the action-plan groups a state belongs to on the snapshot's day."""
+    facts = party_facts(snapshot, state, rules)
+    return groups_of(facts) if facts is not None else frozenset()
+
+
+def undecided_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[str]:
+    """Return the groups whose membership no record of the state decides on the snapshot's day."""
+    facts = party_facts(snapshot, state, rules)
+    return undecided_of(facts) if facts is not None else frozenset()
+
+
+def party_facts(snapshot: Snapshot, state: State, rules: Rules) -> PartyFacts | None:
+    """What decides a State Party's groups on the snapshot's day (None for a non-party)."""
     obligations = snapshot.obligations.get(state.iso3)
     if state.status != "party" or obligations is None:
-        return frozenset()
+        return None
     deadlines = {d.kind: d for d in deadlines_of(snapshot, state, rules)}
     article4 = deadlines.get(DeadlineKind.ARTICLE4)
-    return groups_of(
-        PartyFacts(
-            is_party=True,
-            destroying_stockpiles=obligations.article4_status == "destroying",
-            article4_deadline_passed=article4 is not None
-            and article4.status is DeadlineStatus.OVERDUE,
-            clearing_mined_areas=obligations.article5_applies
-            and not obligations.article5_completed,
-            extensions_granted=len(snapshot.extensions.get(state.iso3, [])),
-            extension_request_pending=state.iso3 in snapshot.pending_requests,
-            declares_needs_extension=bool(obligations.needs_article5_extension),
-            significant_survivors=obligations.significant_survivors,
-            declares_in_a_position_to_assist=bool(obligations.in_a_position_to_assist),
-            initial_report_missing=deadlines.get(DeadlineKind.ARTICLE7_INITIAL) is not None
-            and deadlines[DeadlineKind.ARTICLE7_INITIAL].status is DeadlineStatus.OVERDUE,
-            mines_retained=obligations.mines_retained,
-            article9_status=obligations.article9_status,
-        )
+    initial = deadlines.get(DeadlineKind.ARTICLE7_INITIAL)
+    return PartyFacts(
+        is_party=True,
+        destroying_stockpiles=obligations.article4_status == "destroying",
+        article4_deadline_passed=article4 is not None and article4.status is DeadlineStatus.OVERDUE,
+        clearing_mined_areas=obligations.article5_applies and not obligations.article5_completed,
+        extensions_granted=len(snapshot.extensions.get(state.iso3, [])),
+        extension_request_pending=state.iso3 in snapshot.pending_requests,
+        declares_needs_extension=obligations.needs_article5_extension,
+        significant_survivors=obligations.significant_survivors,
+        declares_in_a_position_to_assist=obligations.in_a_position_to_assist,
+        initial_report_missing=initial is not None and initial.status is DeadlineStatus.OVERDUE,
+        mines_retained=obligations.mines_retained,
+        article9_status=obligations.article9_status,
     )
 
 

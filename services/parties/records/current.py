@@ -24,7 +24,7 @@ from services.common.etag import etag_of, serialize
 from services.common.types import as_utc
 from services.parties.models import Commitment, audit_log
 from services.parties.obligations.deadlines import Deadline
-from services.parties.obligations.derive import Rules, deadlines_of, groups_for
+from services.parties.obligations.derive import Rules, deadlines_of, groups_for, undecided_for
 from services.parties.records import snapshot
 from services.parties.records.reading import InMemory
 from services.parties.records.snapshot import Snapshot, start_of
@@ -47,6 +47,7 @@ class Derived(InMemory):
     snapshot: Snapshot
     deadlines: dict[str, list[Deadline]]
     groups: dict[str, frozenset[str]]
+    undecided: dict[str, frozenset[str]]
     commitments: dict[tuple[str, int], Commitment]
     _memo: dict[Hashable, tuple[bytes, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -181,5 +182,6 @@ class CurrentRecords:
             snapshot=view,
             deadlines={s.iso3: deadlines_of(view, s, self._rules) for s in parties},
             groups={s.iso3: groups_for(view, s, self._rules) for s in parties},
+            undecided={s.iso3: undecided_for(view, s, self._rules) for s in parties},
             commitments={(c.iso3, c.action_number): c for c in commitments},
         )

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from services.parties.models import Commitment, CommitmentVersion
 from services.parties.obligations.deadlines import Deadline
-from services.parties.obligations.derive import Rules, deadlines_of, groups_for
+from services.parties.obligations.derive import Rules, deadlines_of, groups_for, undecided_for
 from services.parties.records.history import status_counts_as_of, versions_as_of
 from services.parties.records.snapshot import Snapshot
 
@@ -34,6 +34,11 @@ class Records(Protocol):
 
     @property
     def groups(self) -> Mapping[str, frozenset[str]]: ...
+
+    @property
+    def undecided(self) -> Mapping[str, frozenset[str]]:
+        """Per party, the groups whose membership no record decides."""
+        ...
 
     @property
     def deadlines(self) -> Mapping[str, list[Deadline]]: ...
@@ -77,6 +82,11 @@ class Replayed:
     def groups(self) -> Mapping[str, frozenset[str]]:
         parties = self.snapshot.parties()
         return {s.iso3: groups_for(self.snapshot, s, self._rules) for s in parties}
+
+    @cached_property
+    def undecided(self) -> Mapping[str, frozenset[str]]:
+        parties = self.snapshot.parties()
+        return {s.iso3: undecided_for(self.snapshot, s, self._rules) for s in parties}
 
     @cached_property
     def deadlines(self) -> Mapping[str, list[Deadline]]:
