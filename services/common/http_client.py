@@ -55,7 +55,18 @@ class ServiceClient:
     def get_json(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         """GET a JSON document; 404 → NotFound, unreachable after retries → ServiceUnavailable,
         an answer that is not JSON → UpstreamError."""
-        response = self._send("GET", path, params=params)
+        return self._json(self._send("GET", path, params=params), path)
+
+    def get_json_if_changed(self, path: str, *, etag: str | None) -> tuple[Any, str | None] | None:
+        """GET a JSON document unless it still has the entity tag `etag` (If-None-Match): None
+        when it is unchanged, else the document and its new tag. Errors as `get_json`."""
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self._send("GET", path, headers=headers)
+        if response.status_code == 304:
+            return None
+        return self._json(response, path), response.headers.get("ETag")
+
+    def _json(self, response: httpx.Response, path: str) -> Any:
         try:
             return response.json()
         except ValueError as exc:
@@ -91,7 +102,10 @@ class ServiceClient:
             ) from exc
         return _checked(response, self.service_name)
 
-    def _send_with_retries(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _send_with_retries(
+        self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {**_forwarded_headers(), **(headers or {})}
         for attempt in stamina.retry_context(
             on=(httpx.TransportError, _RetryableStatus),
             attempts=self._attempts,
@@ -99,9 +113,7 @@ class ServiceClient:
             wait_max=2.0,
         ):
             with attempt:
-                response = self._client.request(
-                    method, path, headers=_forwarded_headers(), **kwargs
-                )
+                response = self._client.request(method, path, headers=headers, **kwargs)
                 if response.status_code in RETRYABLE_STATUSES:
                     raise _RetryableStatus(response)
         return response
@@ -115,7 +127,8 @@ def _forwarded_headers() -> dict[str, str]:
 def _checked(response: httpx.Response, service_name: str) -> httpx.Response:
     if response.status_code == 404:
         raise NotFound(_detail(response) or f"Not found at the {service_name} service.")
-    if not response.is_success:
+    # 304 answers a conditional GET only (`get_json_if_changed`).
+    if not response.is_success and response.status_code != 304:
         raise UpstreamError(
             f"The {service_name} service answered {response.status_code}: {_detail(response)}"
         )

@@ -41,14 +41,17 @@ class PartiesClient(ServiceClient):
 
     def all_deadlines(self) -> list[PartyDeadlines]:
         """Return every State Party's deadlines, in one request (`GET /deadlines`)."""
-        rows: list[dict[str, Any]] = self.get_json("/deadlines")
-        grouped: dict[str, PartyDeadlines] = {}
-        with _expected_shape("/deadlines"):
-            for row in rows:
-                iso3 = str(row["iso3"])
-                party = grouped.get(iso3) or PartyDeadlines(iso3, str(row["name"]), ())
-                grouped[iso3] = PartyDeadlines(iso3, party.name, (*party.deadlines, _deadline(row)))
-        return list(grouped.values())
+        return _by_party(self.get_json("/deadlines"))
+
+    def all_deadlines_if_changed(
+        self, etag: str | None
+    ) -> tuple[list[PartyDeadlines], str | None] | None:
+        """Every party's deadlines and their entity tag, unless they still have `etag` (None)."""
+        found = self.get_json_if_changed("/deadlines", etag=etag)
+        if found is None:
+            return None
+        rows, new_etag = found
+        return _by_party(rows), new_etag
 
     def state_codes(self) -> frozenset[str]:
         """Return the ISO-3 codes of every state the parties service lists (party or not)."""
@@ -74,6 +77,16 @@ class _StatesPage(BaseModel):
 
     items: list[_State]
     total: int = Field(ge=0)
+
+
+def _by_party(rows: list[dict[str, Any]]) -> list[PartyDeadlines]:
+    grouped: dict[str, PartyDeadlines] = {}
+    with _expected_shape("/deadlines"):
+        for row in rows:
+            iso3 = str(row["iso3"])
+            party = grouped.get(iso3) or PartyDeadlines(iso3, str(row["name"]), ())
+            grouped[iso3] = PartyDeadlines(iso3, party.name, (*party.deadlines, _deadline(row)))
+    return list(grouped.values())
 
 
 @contextmanager

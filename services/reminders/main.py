@@ -39,6 +39,7 @@ def _start(app: FastAPI) -> None:
         lambda: parties_client(settings, transport=app.state.parties_transport, attempts=1),
         ttl_seconds=settings.states_ttl_seconds,
     )
+    app.state.parties = lambda: parties_client(settings, transport=app.state.parties_transport)
     app.state.states.start()
 
 

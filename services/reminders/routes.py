@@ -12,15 +12,15 @@ from services.common.auth import (
     AdminPrincipal,
     CurrentPrincipal,
 )
-from services.common.db import SessionDep
-from services.common.errors import NotFound, Unprocessable
+from services.common.db import SessionDep, write_session
+from services.common.errors import NotFound, ServiceUnavailable, Unprocessable
 from services.common.etag import etag_of, json_with_etag, require_if_match, version_etag
 from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
 from services.common.routes import Iso3, Responses, RowId
 from services.common.types import IsoDate
-from services.reminders import attempts, calendar, planning, service
+from services.reminders import attempts, calendar, planning, service, sync
 from services.reminders.event_public import EventPublic, shown_status
 from services.reminders.http import PRIVATE, READ, WRITE, ContextDep, Kind, StateFilter
 from services.reminders.models import Event, Recipient, Rule
@@ -40,6 +40,8 @@ from services.reminders.schemas import (
     ReminderStatus,
     RuleInput,
     RulePublic,
+    SyncNow,
+    SyncOutcome,
 )
 
 router = APIRouter()
@@ -206,6 +208,26 @@ def plan_reminders(
     limiter: RateLimiter = request.app.state.rate_limiter
     limiter.charge(request.app.state.settings.plan_now_limit, "plan-now")
     return planning.plan(session, now=ctx.now, send_hour=ctx.send_hour, actor=principal.actor)
+
+
+@router.post("/deadlines/sync", response_model=SyncNow, responses=WRITE, tags=["events"])
+def sync_deadlines_now(request: Request, principal: AdminPrincipal, ctx: ContextDep) -> SyncNow:
+    """Pull every party's deadlines from the parties service now and plan their reminders
+    (admin key). The scheduler follows them on its own every `REMINDERS_SYNC_FOLLOW_SECONDS`;
+    this is for an admin who just recorded a change there. 503 when the parties service fails
+    (nothing changes); capped like `POST /reminders/plan`."""
+    app = request.app
+    limiter: RateLimiter = app.state.rate_limiter
+    limiter.charge(app.state.settings.plan_now_limit, "plan-now")
+    run = sync.sync_deadlines(app.state.engine, app.state.parties, now=app.state.clock.now)
+    if run.outcome != "ok":
+        raise ServiceUnavailable(run.detail or "the parties service did not answer")
+    # The sync committed its own transaction; planning takes the next one (no network inside).
+    with write_session(app.state.engine) as session:
+        outcome = planning.plan(
+            session, now=ctx.now, send_hour=ctx.send_hour, actor=principal.actor
+        )
+    return SyncNow(sync=SyncOutcome.model_validate(run), plan=outcome)
 
 
 @router.get(

@@ -44,7 +44,7 @@ from services.reminders.models import JOBSTORE_TABLE
 from services.reminders.settings import RemindersSettings
 
 logger = logging.getLogger(__name__)
-WORKERS = 4  # sync, plan, deliver and the lease's heartbeat can all run at once
+WORKERS = 5  # sync, follow, plan, deliver and the lease's heartbeat can all run at once
 
 
 def wall_clock() -> datetime:
@@ -62,6 +62,7 @@ class Runtime:
     channels: dict[str, Sender]  # the sender of each channel, by channel name
     parties: Callable[[], PartiesClient]
     scheduler: Any = None  # set once built: a failed sync schedules its own retry
+    deadlines_etag: str | None = None  # the parties' deadlines as last followed
     holder: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     )
@@ -128,6 +129,14 @@ class Runtime:
         elif run.changed:
             self.plan(fence)
 
+    def follow(self, fence: lease.Fence) -> None:
+        """Sync when the parties' deadlines moved since last asked; plan at once if they did."""
+        run, self.deadlines_etag = sync.follow_deadlines(
+            self.engine, self.parties, now=self.clock.now, etag=self.deadlines_etag, fence=fence
+        )
+        if run is not None and run.outcome == "ok" and run.changed and not self.stop.is_set():
+            self.plan(fence)
+
     def plan(self, fence: lease.Fence) -> None:
         """Plan the reminders the records call for."""
         with write_session(self.engine) as session:
@@ -177,6 +186,11 @@ def sync_deadlines_job() -> None:
     _with_lease(Runtime.sync)
 
 
+def follow_deadlines_job() -> None:
+    """Follow the parties' deadlines: sync as soon as one moves."""
+    _with_lease(Runtime.follow)
+
+
 def plan_reminders_job() -> None:
     """Plan reminders from events, rules and recipients."""
     _with_lease(Runtime.plan)
@@ -217,6 +231,7 @@ def build_scheduler(current: Runtime, executor: Any) -> Any:
     for job, seconds in (
         (renew_lease_job, max(1, settings.lease_seconds // 4)),
         (sync_deadlines_job, settings.sync_interval_seconds),
+        (follow_deadlines_job, settings.sync_follow_seconds),
         (plan_reminders_job, settings.plan_interval_seconds),
         (deliver_reminders_job, settings.deliver_interval_seconds),
     ):

@@ -282,3 +282,10 @@ class SyncOutcome(Output):
     detail: str | None
     started_at: UtcDateTime
     finished_at: UtcDateTime
+
+
+class SyncNow(Output):
+    """What `POST /deadlines/sync` did: the sync with the parties service, then the planning."""
+
+    sync: SyncOutcome
+    plan: PlanOutcome

@@ -36,6 +36,9 @@ class RemindersSettings(ServiceSettings):
     send_hour_utc: int = Field(default=8, ge=0, le=23)
     # Scheduler: how often each job runs, and how late a missed run may still start.
     sync_interval_seconds: int = Field(default=3600, ge=1)
+    # How often the scheduler asks whether the parties' deadlines moved (a conditional GET): a
+    # granted extension reaches the events and reminders within this time.
+    sync_follow_seconds: int = Field(default=30, ge=1)
     sync_retry_seconds: int = Field(default=60, ge=1)  # after a failed sync
     plan_interval_seconds: int = Field(default=900, ge=1)
     deliver_interval_seconds: int = Field(default=60, ge=1)

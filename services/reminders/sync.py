@@ -62,11 +62,56 @@ def sync_deadlines(
         with client() as parties:
             fetched = parties.all_deadlines()
     except DomainError as exc:
-        logger.warning("deadlines not synced: %s", exc.detail)
-        failed = SyncRun(
-            started_at=started, finished_at=now(), outcome="failed", detail=exc.detail[:1000]
-        )
-        return _record(engine, failed, fence)
+        return _failed(engine, exc, started=started, now=now, fence=fence)
+    return _store(engine, fetched, started=started, now=now, fence=fence)
+
+
+def follow_deadlines(
+    engine: Engine,
+    client: Callable[[], PartiesClient],
+    *,
+    now: Callable[[], datetime],
+    etag: str | None,
+    fence: Fence | None = None,
+) -> tuple[SyncRun | None, str | None]:
+    """Sync only if the parties' deadlines changed since they had the entity tag `etag` (a
+    conditional GET, answered 304 from memory when nothing moved): (None, etag) when they did
+    not, else the run and the deadlines' new tag. Cheap enough to run every few seconds."""
+    started = now()
+    try:
+        with client() as parties:
+            found = parties.all_deadlines_if_changed(etag)
+    except DomainError as exc:
+        return _failed(engine, exc, started=started, now=now, fence=fence), etag
+    if found is None:
+        return None, etag
+    fetched, new_etag = found
+    return _store(engine, fetched, started=started, now=now, fence=fence), new_etag
+
+
+def _failed(
+    engine: Engine,
+    exc: DomainError,
+    *,
+    started: datetime,
+    now: Callable[[], datetime],
+    fence: Fence | None,
+) -> SyncRun:
+    logger.warning("deadlines not synced: %s", exc.detail)
+    failed = SyncRun(
+        started_at=started, finished_at=now(), outcome="failed", detail=exc.detail[:1000]
+    )
+    return _record(engine, failed, fence)
+
+
+def _store(
+    engine: Engine,
+    fetched: list[PartyDeadlines],
+    *,
+    started: datetime,
+    now: Callable[[], datetime],
+    fence: Fence | None,
+) -> SyncRun:
     with write_session(engine, expire_on_commit=False) as session:
         if fence is not None:
             fence.check(session)

@@ -15,7 +15,7 @@ from services.common.auth import Role
 from services.common.db import create_engine
 from services.reminders.clients import PartiesClient
 from services.reminders.models import Event, Reminder, SyncRun
-from services.reminders.sync import sync_deadlines
+from services.reminders.sync import follow_deadlines, sync_deadlines
 from tests.factories import bearer, create_key
 from tests.reminders.conftest import (
     TODAY,
@@ -39,6 +39,21 @@ def sync(url: str, transport: httpx.BaseTransport, now: datetime | None = None) 
             engine,
             lambda: PartiesClient("http://parties.test", transport=transport, attempts=1),
             now=lambda: now or at(TODAY),
+        )
+    finally:
+        engine.dispose()
+
+
+def follow(
+    url: str, transport: httpx.BaseTransport, etag: str | None
+) -> tuple[SyncRun | None, str | None]:
+    engine = create_engine(url)
+    try:
+        return follow_deadlines(
+            engine,
+            lambda: PartiesClient("http://parties.test", transport=transport, attempts=1),
+            now=lambda: at(TODAY),
+            etag=etag,
         )
     finally:
         engine.dispose()
@@ -147,6 +162,30 @@ def test_a_granted_extension_moves_the_deadline_and_its_reminders(
     assert {r.status for r in after} == {"pending"}
 
 
+def test_following_syncs_only_when_a_deadline_moved(
+    database_url: str, writable_parties: PartiesApp
+) -> None:
+    prepare_database(database_url)
+    add_recipient(database_url, iso3="TCD", name="Chad", email="hcnd@tcd.example")
+    first, etag = follow(database_url, writable_parties.transport(), None)
+    assert first is not None and first.outcome == "ok" and etag
+    plan(database_url, at(TODAY))
+    runs = row_counts(database_url)["sync_runs"]
+    # Nothing moved: the parties service answers 304 and nothing is written, not even a run.
+    assert follow(database_url, writable_parties.transport(), etag) == (None, etag)
+    assert row_counts(database_url)["sync_runs"] == runs
+    decide_extension(writable_parties.client, writable_parties.url, "TCD", "2013-01-01")
+    moved, newer = follow(database_url, writable_parties.transport(), etag)
+    assert moved is not None and (moved.outcome, moved.changed) == ("ok", 1) and newer != etag
+    assert event(database_url, CHAD_ARTICLE5).starts_on == date(2013, 1, 1)
+    plan(database_url, at(TODAY, 10))
+    assert [(r.due_at.date(), r.status) for r in reminders_of(database_url, CHAD_ARTICLE5)] == [
+        (date(2012, 12, 2), "pending"),
+        (date(2012, 12, 25), "pending"),
+        (date(2013, 1, 2), "pending"),
+    ]
+
+
 def test_a_met_deadline_cancels_its_reminders(
     database_url: str, writable_parties: PartiesApp
 ) -> None:
@@ -202,3 +241,37 @@ def test_readiness_reports_a_failed_sync_without_going_unready(
     assert ready.status_code == 200
     assert ready.json()["status"] == "degraded"
     assert ready.json()["dependencies"]["parties_sync"].startswith("unavailable")
+
+
+def test_an_admin_syncs_now_and_the_reminders_follow(
+    database_url: str, writable_parties: PartiesApp
+) -> None:
+    prepare_database(database_url)
+    add_recipient(database_url, iso3="TCD", name="Chad", email="hcnd@tcd.example")
+    with open_api(database_url, writable_parties.transport()) as client:
+        admin = bearer(create_key(database_url, Role.ADMIN))
+        chad = bearer(create_key(database_url, Role.STATE, "TCD"))
+        assert client.post("/deadlines/sync").status_code == 401
+        assert client.post("/deadlines/sync", headers=chad).status_code == 403
+        first = client.post("/deadlines/sync", headers=admin)
+        assert first.status_code == 200, first.text
+        assert first.json()["sync"]["parties"] == 156
+        decide_extension(writable_parties.client, writable_parties.url, "TCD", "2013-01-01")
+        again = client.post("/deadlines/sync", headers=admin).json()
+    assert (again["sync"]["changed"], again["plan"]["moved"]) == (1, 3)
+    assert [r.due_at.date() for r in reminders_of(database_url, CHAD_ARTICLE5)] == [
+        date(2012, 12, 2),
+        date(2012, 12, 25),
+        date(2013, 1, 2),
+    ]
+
+
+def test_syncing_now_with_the_parties_service_down_is_503(
+    database_url: str, parties: PartiesApp
+) -> None:
+    prepare_database(database_url)
+    with open_api(database_url, parties_down()) as client:
+        admin = bearer(create_key(database_url, Role.ADMIN))
+        response = client.post("/deadlines/sync", headers=admin)
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
