@@ -247,7 +247,7 @@ class Commitment(ApiModel):
 
     action_number: int
     applies_to: str
-    status: CommitmentStatus
+    status: CommitmentStatus | None  # None: the party has recorded none
     target_date: date | None
     narrative: str
     version: int
@@ -266,7 +266,7 @@ class ProgressCounts(ApiModel):
 class PartyProgress(ApiModel):
     iso3: str
     name: str
-    status: CommitmentStatus
+    status: CommitmentStatus | None  # None: the party has recorded none
     target_date: date | None
     updated_at: datetime | None
 

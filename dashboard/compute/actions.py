@@ -7,7 +7,14 @@ from datetime import date
 from typing import Any
 
 from dashboard.api_models import Action, ActionProgress, Assessment, ProgressCounts
-from dashboard.compute.formatting import STATUS_LABELS, STATUSES, day, moment
+from dashboard.compute.formatting import (
+    NOT_RECORDED,
+    STATUS_LABELS,
+    STATUSES,
+    day,
+    moment,
+    shown,
+)
 
 
 def heatmap(progress: list[ProgressCounts], actions: list[Action]) -> list[dict[str, Any]]:
@@ -47,18 +54,19 @@ def section_shares(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def lagging_rows(progress: ActionProgress) -> list[dict[str, Any]]:
-    """The parties an action binds that have not completed it, those not started first."""
+    """The parties an action binds that have not completed it: not started, in progress, then
+    those that recorded nothing."""
     order = {status: i for i, status in enumerate(STATUSES)}
     return [
         {
             "state": p.name,
             "iso3": p.iso3,
-            "status": STATUS_LABELS[p.status],
+            "status": STATUS_LABELS[shown(p.status)],
             "target date": day(p.target_date) or "",
             "last update": moment(p.updated_at) if p.updated_at else "",
         }
-        for p in sorted(progress.parties, key=lambda p: (order[p.status], p.name))
-        if p.status in ("not_started", "in_progress")
+        for p in sorted(progress.parties, key=lambda p: (order[shown(p.status)], p.name))
+        if shown(p.status) in ("not_started", "in_progress", NOT_RECORDED)
     ]
 
 

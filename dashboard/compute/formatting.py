@@ -7,9 +7,21 @@ from typing import Any, get_args
 
 from dashboard.api_models import CommitmentStatus, Counted, Membership, Seeded
 
+# What a commitment no party wrote is shown as: no record, never "not started".
+NOT_RECORDED = "not_recorded"
 # In the order the heatmap's columns and the "who lags" table follow.
-STATUSES: tuple[CommitmentStatus, ...] = get_args(CommitmentStatus)
-STATUS_LABELS: dict[str, str] = {status: status.replace("_", " ") for status in STATUSES}
+STATUSES: tuple[str, ...] = (*get_args(CommitmentStatus), NOT_RECORDED)
+STATUS_LABELS: dict[str, str] = {
+    **{status: status.replace("_", " ") for status in get_args(CommitmentStatus)},
+    NOT_RECORDED: "no record",
+}
+
+
+def shown(status: CommitmentStatus | None) -> str:
+    """A commitment's status as the tables show it: its own, or that none is recorded."""
+    return status or NOT_RECORDED
+
+
 DEADLINE_LABELS = {
     "met": "met",
     "pending": "pending",

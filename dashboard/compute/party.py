@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.api_models import Commitment, Obligations
-from dashboard.compute.formatting import STATUS_LABELS, day
+from dashboard.compute.formatting import STATUS_LABELS, day, shown
 
 VICTIM_ASSISTANCE_ACTIONS = range(23, 34)
 
@@ -24,7 +24,7 @@ def commitment_rows(commitments: list[Commitment]) -> list[dict[str, Any]]:
         {
             "action": c.action_number,
             "binds": c.applies_to,
-            "status": STATUS_LABELS[c.status],
+            "status": STATUS_LABELS[shown(c.status)],
             "target date": day(c.target_date) or "",
             "narrative": c.narrative,
             "version": c.version,
@@ -40,7 +40,7 @@ def va_matrix(
     rows = []
     for iso3 in sorted(commitments, key=lambda code: names.get(code, code)):
         row: dict[str, Any] = {"state": names.get(iso3, iso3)}
-        by_action = {c.action_number: c.status for c in commitments[iso3]}
+        by_action = {c.action_number: shown(c.status) for c in commitments[iso3]}
         for number in VICTIM_ASSISTANCE_ACTIONS:
             row[f"#{number}"] = STATUS_LABELS.get(by_action.get(number, ""), "—")
         rows.append(row)

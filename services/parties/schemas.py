@@ -18,6 +18,7 @@ from pydantic import (
 from sqlmodel import AutoString, SQLModel
 from sqlmodel import Field as SQLField
 
+from services.common.basis import Basis
 from services.common.db import EnumText, UrlText
 from services.common.types import IsoDate, Label, Narrative, NoControlCharacters, UtcDateTime
 
@@ -163,6 +164,10 @@ class DeadlinePublic(Output):
     kind: str
     due: date
     status: str
+    basis: Basis = Field(
+        description="derived (by the rule `source` names, from the records it names), or "
+        "not_recorded when no record covers the obligation (status `unknown`)"
+    )
     source: str
     original_due: date | None
     covers_year: int | None
@@ -229,6 +234,13 @@ class CommitmentPublic(CommitmentFields, Output):  # type: ignore[misc]
     iso3: str
     action_number: int
     applies_to: str
+    # A commitment the party never wrote has no status: null, never a default "not started".
+    status: CommitmentStatus | None = Field(  # type: ignore[assignment]
+        description="The party's own status on the action; null when it has recorded none"
+    )
+    basis: Basis = Field(
+        description="recorded (written by `updated_by` at `updated_at`) or not_recorded"
+    )
     version: int
     updated_at: UtcDateTime | None
     updated_by: str | None
@@ -358,7 +370,8 @@ class MembershipUpdate(Input):
 class ActionProgressParty(Output):
     iso3: str
     name: str
-    status: CommitmentStatus
+    status: CommitmentStatus | None = Field(description="null: the party has recorded none")
+    basis: Basis
     target_date: date | None
     updated_at: UtcDateTime | None
 
@@ -366,12 +379,14 @@ class ActionProgressParty(Output):
 class ActionProgressCounts(Output):
     action_number: int
     applies_to: str
-    applicable_parties: int
+    applicable_parties: int = Field(description="The States Parties the action binds")
     membership_not_recorded: int = Field(
         description="States Parties whose membership of `applies_to` no record decides: neither "
         "bound nor free of the action (their declaration or a record is missing)"
     )
-    by_status: dict[str, int]
+    by_status: dict[str, int] = Field(
+        description="The parties bound, by the status they recorded; `not_recorded`: none yet"
+    )
 
 
 class PartyDeadline(DeadlinePublic):

@@ -153,12 +153,13 @@ def test_heatmap_shares_and_sections(answers: dict) -> None:
     rows = heatmap(answers["progress"], answers["actions"])
     assert len(rows) == 67
     first = rows[0]
-    assert (first["action"], first["section"], first["parties bound"], first["not started"]) == (
+    assert (first["action"], first["section"], first["parties bound"], first["no record"]) == (
         1,
         "I",
         156,
         100.0,
     )
+    assert first["not started"] == 0.0  # no party wrote "not started": nobody is shown so
     assert {row["section"] for row in section_shares(rows)} == {"I", "II", "III", "IV", "V", "VI"}
     assert charts.status_heatmap(rows).data[0].zmax == 100
 
@@ -222,7 +223,7 @@ def test_va_matrix_has_actions_23_to_33(answers: dict) -> None:
     rows = va_matrix({"NIC": answers["nic"]}, {"NIC": "Nicaragua"})
     assert rows[0]["state"] == "Nicaragua"
     assert [key for key in rows[0] if key.startswith("#")] == [f"#{n}" for n in range(23, 34)]
-    assert rows[0]["#23"] == "not started"
+    assert rows[0]["#23"] == "no record"  # Nicaragua has written nothing on #23
 
 
 def test_formatting_and_provenance() -> None:

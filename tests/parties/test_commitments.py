@@ -38,7 +38,11 @@ def test_list_holds_every_action_that_binds_the_party(writable: PartiesApi) -> N
     numbers = [item["action_number"] for item in body["items"]]
     assert 1 in numbers and 23 in numbers  # all parties; significant numbers of survivors
     assert 7 not in numbers  # Nicaragua never missed an Article 4 deadline
-    assert all(item["version"] == 0 and item["status"] == "not_started" for item in body["items"])
+    # Nothing written yet: no status at all, never a default "not started".
+    assert all(
+        (item["version"], item["status"], item["basis"]) == (0, None, "not_recorded")
+        for item in body["items"]
+    )
 
 
 def test_state_updates_its_own_commitment(writable: PartiesApi) -> None:
@@ -132,8 +136,9 @@ def test_action_progress_counts_and_drills_down(writable: PartiesApi) -> None:
     progress = writable.client.get("/actions/23/progress").json()
     assert progress["applicable_parties"] == 26
     assert progress["by_status"]["completed"] == 1
-    assert progress["by_status"]["not_started"] == 25
-    assert {p["iso3"]: p["status"] for p in progress["parties"]}["NIC"] == "completed"
+    assert (progress["by_status"]["not_started"], progress["by_status"]["not_recorded"]) == (0, 25)
+    by_party = {p["iso3"]: (p["status"], p["basis"]) for p in progress["parties"]}
+    assert (by_party["NIC"], by_party["AFG"]) == (("completed", "recorded"), (None, "not_recorded"))
 
 
 def test_csv_export_and_import_round_trip(writable: PartiesApi) -> None:
@@ -161,6 +166,30 @@ def test_csv_export_and_import_round_trip(writable: PartiesApi) -> None:
     exported = writable.client.get("/parties/NIC/commitments.csv").text
     assert "'=not a formula" in exported
     assert "NIC,2" in writable.client.get("/commitments.csv").text
+
+
+def test_csv_reimport_writes_only_the_rows_that_changed(writable: PartiesApi) -> None:
+    path = "/parties/NIC/commitments/2"
+    put(writable, path, UPDATE, writable.nicaragua, etag_of(writable.client, path))
+    exported = writable.client.get("/parties/NIC/commitments.csv").text
+    before = audit_count(writable.url)
+
+    def upload(text: str) -> list[dict]:
+        response = writable.client.post(
+            "/parties/NIC/commitments.csv",
+            content=text.encode(),
+            headers={**writable.nicaragua, "content-type": "text/csv"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    # The export as it is: blank rows of commitments never written, one row as recorded.
+    assert upload(exported) == []
+    assert audit_count(writable.url) == before
+    changed = exported.replace(",in_progress,", ",completed,", 1)
+    assert changed != exported
+    assert [c["action_number"] for c in upload(changed)] == [2]
+    assert audit_count(writable.url) == before + 1
 
 
 def test_csv_import_with_a_bad_row_applies_nothing(writable: PartiesApi) -> None:

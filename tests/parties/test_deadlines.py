@@ -29,6 +29,7 @@ from services.parties.obligations.deadlines import (
     compute_deadlines,
     status_of,
 )
+from services.parties.obligations.derive import deadline_public
 
 BROCHURE = PROJECT_ROOT / "docs" / "sources" / "isu-brochure-2010.txt"
 MONTHS = [
@@ -308,6 +309,18 @@ def test_report_a_completion_only_from_its_day(today: date, expected: DeadlineSt
     assert (deadline.met_on, deadline.late) == (
         (date(2010, 4, 13), False) if expected == DeadlineStatus.MET else (None, None)
     )
+
+
+def test_report_a_deadline_no_record_covers_is_served_as_not_recorded() -> None:
+    records = make_records(date(1999, 3, 1))
+    initial = only(compute_deadlines(records, today=TODAY), DeadlineKind.ARTICLE7_INITIAL)
+    assert initial.status == DeadlineStatus.UNKNOWN
+    assert deadline_public(initial).basis == "not_recorded"
+    article5 = only(
+        compute_deadlines(make_records(date(1999, 3, 1), article5=True), today=TODAY),
+        DeadlineKind.ARTICLE5,
+    )
+    assert deadline_public(article5).basis == "derived"
 
 
 def test_report_belarus_article4_overdue_although_before_the_records() -> None:

@@ -126,6 +126,7 @@ def test_deadlines_resting_on_unverified_dates_say_so(api: PartiesApi) -> None:
 def test_equatorial_guineas_initial_report_is_overdue(api: PartiesApi) -> None:
     deadlines = {d["kind"]: d for d in api.client.get("/parties/GNQ/deadlines").json()["items"]}
     assert deadlines["article7_initial_report"]["status"] == "overdue"
+    assert deadlines["article7_initial_report"]["basis"] == "derived"
     assert deadlines["article7_initial_report"]["due"] == "1999-08-28"
     assert "initial_article7_report_missing" in api.client.get("/states/GNQ").json()["groups"]
 
@@ -161,7 +162,8 @@ def test_progress_of_every_action_at_once(api: PartiesApi) -> None:
     assert by_action[23]["applicable_parties"] == 26
     assert by_action[7]["applicable_parties"] == 3
     assert by_action[54]["applicable_parties"] == 1
-    assert by_action[1]["by_status"]["not_started"] == 156
+    assert by_action[1]["by_status"]["not_recorded"] == 156  # no party has written yet
+    assert by_action[1]["by_status"]["not_started"] == 0
     assert by_action[1]["membership_not_recorded"] == 0
 
 

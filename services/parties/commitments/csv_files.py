@@ -74,7 +74,9 @@ def parse_import(text: str, *, applicable: dict[int, ActionInfo]) -> list[Import
     rows: list[ImportRow] = []
     errors: list[dict[str, Any]] = []
     seen: set[int] = set()
+    lines = 0
     for line, raw in enumerate(reader, start=2):
+        lines += 1
         row, row_errors = _import_row(line, raw, applicable, seen)
         errors.extend(row_errors)
         if row is not None:
@@ -83,7 +85,7 @@ def parse_import(text: str, *, applicable: dict[int, ActionInfo]) -> list[Import
         raise Unprocessable(
             f"{len(errors)} problem(s) in the CSV; nothing was applied.", extra={"errors": errors}
         )
-    if not rows:
+    if not lines:
         raise Unprocessable("The CSV has no rows.")
     return rows
 
@@ -107,9 +109,11 @@ def _import_row(
     seen.add(int(number_text))
     if not version_text.isdigit():
         return None, error("version", "must be the version you read (0 for a new commitment)")
+    # An empty cell is an absent field: its default applies, or a required one is missing.
+    cells = {name: _uncell(raw.get(name) or "").strip() for name in COMMITMENT_FIELDS}
+    if int(version_text) == 0 and not any(cells.values()):
+        return None, []  # a commitment never written, left blank as exported: nothing to record
     try:
-        # An empty cell is an absent field: its default applies, or a required one is missing.
-        cells = {name: _uncell(raw.get(name) or "").strip() for name in COMMITMENT_FIELDS}
         update = CommitmentUpdate.model_validate(
             {name: text for name, text in cells.items() if text}
         )

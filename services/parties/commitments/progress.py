@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from services.common.basis import NOT_RECORDED, Basis
 from services.parties.actions_client import ActionInfo
 from services.parties.models import (
     Commitment,
@@ -24,13 +25,13 @@ def progress_of_action(records: Records, action: ActionInfo) -> ActionProgress:
     stored = records.commitments_on_action(action.number)
     bound = [s for s in records.snapshot.parties() if action.applies_to in records.groups[s.iso3]]
     parties = [_progress_party(state, stored.get(state.iso3)) for state in bound]
-    counts = Counter(p.status.value for p in parties)
+    counts = Counter(p.status.value if p.status else NOT_RECORDED for p in parties)
     return ActionProgress(
         action_number=action.number,
         applies_to=action.applies_to,
         applicable_parties=len(bound),
         membership_not_recorded=_undecided(records, action.applies_to),
-        by_status={status.value: counts.get(status.value, 0) for status in CommitmentStatus},
+        by_status=_by_status(counts),
         parties=parties,
     )
 
@@ -44,17 +45,23 @@ def progress_counts(records: Records, actions: dict[int, ActionInfo]) -> list[Ac
         bound = [
             iso3 for iso3, member_of in records.groups.items() if action.applies_to in member_of
         ]
-        counts = Counter(statuses.get((iso3, number), "not_started") for iso3 in bound)
+        counts = Counter(statuses.get((iso3, number), NOT_RECORDED) for iso3 in bound)
         result.append(
             ActionProgressCounts(
                 action_number=number,
                 applies_to=action.applies_to,
                 applicable_parties=len(bound),
                 membership_not_recorded=_undecided(records, action.applies_to),
-                by_status={s.value: counts.get(s.value, 0) for s in CommitmentStatus},
+                by_status=_by_status(counts),
             )
         )
     return result
+
+
+def _by_status(counts: Counter[str]) -> dict[str, int]:
+    """Every status with its count, and last the parties that recorded none."""
+    keys = [status.value for status in CommitmentStatus] + [NOT_RECORDED]
+    return {key: counts.get(key, 0) for key in keys}
 
 
 def _undecided(records: Records, group: str) -> int:
@@ -68,7 +75,8 @@ def _progress_party(
         return ActionProgressParty(
             iso3=state.iso3,
             name=state.name,
-            status=CommitmentStatus.NOT_STARTED,
+            status=None,
+            basis=Basis.NOT_RECORDED,
             target_date=None,
             updated_at=None,
         )
@@ -77,6 +85,7 @@ def _progress_party(
         iso3=state.iso3,
         name=state.name,
         status=CommitmentStatus(row.status),
+        basis=Basis.RECORDED,
         target_date=row.target_date,
         updated_at=updated_at,
     )

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from services.common.audit import Actor, history
+from services.common.basis import Basis
 from services.common.errors import Conflict, NotFound
 from services.common.etag import version_etag
 from services.parties.actions_client import ActionInfo
@@ -23,7 +24,6 @@ from services.parties.models import (
 from services.parties.schemas import (
     COMMITMENT_FIELDS,
     CommitmentPublic,
-    CommitmentStatus,
     CommitmentUpdate,
     HistoryEntry,
 )
@@ -50,10 +50,10 @@ def binding_action(
 def commitment_public(
     iso3: str, action: ActionInfo, row: Commitment | CommitmentVersion | None
 ) -> CommitmentPublic:
-    """Shape a commitment; one never written is `not_started` at version 0."""
+    """Shape a commitment; one never written has no status (not recorded) at version 0."""
     known = {"iso3": iso3, "action_number": action.number, "applies_to": action.applies_to}
     if row is None:
-        never_written = {"status": CommitmentStatus.NOT_STARTED, "version": 0}
+        never_written = {"status": None, "basis": Basis.NOT_RECORDED, "version": 0}
         return CommitmentPublic.model_validate(
             {**known, **never_written, "updated_at": None, "updated_by": None}
         )
@@ -62,7 +62,12 @@ def commitment_public(
         updated_at, updated_by = row.updated_at, row.updated_by
     else:
         updated_at, updated_by = row.recorded_at, row.recorded_by
-    stamp = {"version": row.version, "updated_at": updated_at, "updated_by": updated_by}
+    stamp = {
+        "basis": Basis.RECORDED,
+        "version": row.version,
+        "updated_at": updated_at,
+        "updated_by": updated_by,
+    }
     return CommitmentPublic.model_validate({**known, **written, **stamp})
 
 
@@ -148,7 +153,8 @@ def commitment_history(session: Session, *, iso3: str, action_number: int) -> li
 def import_commitments(
     session: Session, *, iso3: str, rows: list[ImportRow], actor: Actor, at: datetime
 ) -> list[CommitmentPublic]:
-    """Apply validated rows in the request's transaction; a stale version fails the whole import."""
+    """Apply validated rows in the request's transaction; a stale version fails the whole import.
+    Return the commitments written: a row equal to what is recorded writes nothing."""
     stored = repository.commitments_of(session, iso3=iso3)
     current = {number: row.version for number, row in stored.items()}
     stale = [
@@ -176,4 +182,12 @@ def import_commitments(
             at=at,
         )
         for r in rows
+        if _changes(stored.get(r.action.number), r.update)
     ]
+
+
+def _changes(stored: Commitment | None, update: CommitmentUpdate) -> bool:
+    """Whether an imported row differs from what is recorded (a re-import writes no copies)."""
+    if stored is None:
+        return True
+    return any(getattr(stored, name) != value for name, value in commitment_values(update).items())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from services.common.basis import Basis
 from services.parties.models import (
     Article7Report,
     Obligations,
@@ -150,6 +151,7 @@ def deadline_public(deadline: Deadline) -> DeadlinePublic:
         kind=deadline.kind.value,
         due=deadline.due,
         status=deadline.status.value,
+        basis=Basis.NOT_RECORDED if deadline.status is DeadlineStatus.UNKNOWN else Basis.DERIVED,
         source=deadline.source,
         original_due=deadline.original_due,
         covers_year=deadline.covers_year,
