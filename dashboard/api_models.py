@@ -62,6 +62,7 @@ class CountedStates(Counted):
 
 class ReportsOverdue(CountedStates):
     covers_year: int
+    not_recorded: int | None = None  # parties no record covers (the records are not complete)
 
 
 # ---------------------------------------------------------------- sections of the summary

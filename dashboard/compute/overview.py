@@ -9,6 +9,7 @@ from dashboard.api_models import (
     Compliance,
     Cooperation,
     Counted,
+    ReportsOverdue,
     Seeded,
     StockpileDestruction,
     Summary,
@@ -186,10 +187,22 @@ def _transparency(section: Transparency) -> Card:
         share_label="",
         sources=_sources(missing, missing.seed_figure, overdue),
         progress=[f"Every State Party but {names} has submitted its initial report."],
-        challenges=[
-            f"{overdue.value} States Parties have no report covering "
-            f"{overdue.covers_year} recorded by its 30 April deadline."
-        ],
+        challenges=[_annual_reports(overdue)],
+    )
+
+
+def _annual_reports(overdue: ReportsOverdue) -> str:
+    """What the records say of the latest annual reports: overdue ones, or that none is kept."""
+    year = overdue.covers_year
+    if overdue.not_recorded:
+        return (
+            f"No record: annual reports covering {year} are not recorded yet for "
+            f"{overdue.not_recorded} States Parties, so none is counted as overdue"
+            + (f" ({overdue.value} overdue among those recorded)." if overdue.value else ".")
+        )
+    return (
+        f"{overdue.value} States Parties have no report covering {year} recorded by its "
+        "30 April deadline."
     )
 
 

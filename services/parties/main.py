@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from services.common.app import create_service_app
 from services.parties.actions_client import ActionsClient
 from services.parties.commitments.routes import router as commitments
+from services.parties.coverage.routes import router as coverage
 from services.parties.extensions.routes import router as extensions
 from services.parties.known_actions import ActionCatalogue
 from services.parties.models import idempotency_keys
@@ -78,7 +79,7 @@ def create_app(
         title="Cartagena Monitor — parties",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[states, obligations, commitments, reports, extensions, summary],
+        routers=[states, obligations, commitments, reports, extensions, summary, coverage],
         idempotency_keys=idempotency_keys,
         on_startup=_start,
         on_shutdown=_stop,

@@ -19,6 +19,7 @@ from services.common.idempotency import idempotency_table
 from services.parties.schemas import (
     Article7ReportFields,
     CommitmentFields,
+    CoverageFields,
     ExtensionFields,
     ExtensionRequestRecord,
     MembershipFields,
@@ -144,6 +145,18 @@ class CommitmentStatusDay(PartiesTable, table=True):
     day: date = Field(primary_key=True)
     status: str = Field(primary_key=True, max_length=16)
     change: int
+
+
+class RecordCoverage(PartiesTable, CoverageFields, Versioned, table=True):
+    """How complete the records of one kind are (coverage is data: seeded, sourced, changed by an
+    admin, replayed as of any day)."""
+
+    __tablename__ = "record_coverage"
+
+    kind: str = Field(primary_key=True, max_length=40)  # a deadline kind
+    version: int = 1
+    updated_at: datetime
+    updated_by: str = Field(max_length=64)
 
 
 class ConventionFigure(PartiesTable, table=True):

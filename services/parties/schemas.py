@@ -354,6 +354,32 @@ class Article7ReportPublic(Article7ReportFields, Output):  # type: ignore[misc]
     recorded_at: UtcDateTime
 
 
+# ---------------------------------------------------------------- coverage of the records
+
+
+class CoverageFields(SQLModel):
+    """From which due date the records of one kind are complete: the table's, the update's and
+    the answer's. Before it, or with none, a missing record is `not_recorded`, not a breach."""
+
+    complete_from: TreatyDate | None = Field(
+        default=None,
+        description="The first due date from which every such record is kept; null: not yet",
+    )
+    source: Annotated[Narrative, Field(min_length=3, max_length=2000)] = SQLField(
+        sa_type=AutoString, description="Who says the records are complete (a document, a URL)"
+    )
+
+
+class CoverageUpdate(CoverageFields, Input):  # type: ignore[misc]
+    """An admin's statement of how complete one kind of record is."""
+
+
+class CoveragePublic(CoverageFields, Output):  # type: ignore[misc]
+    kind: str
+    version: int
+    updated_at: UtcDateTime
+
+
 # ---------------------------------------------------------------- membership (admin)
 
 

@@ -20,6 +20,7 @@ from services.parties.models import (
     Article5Extension,
     ConventionFigure,
     Obligations,
+    RecordCoverage,
     State,
     audit_log,
 )
@@ -37,7 +38,7 @@ INITIAL_REPORTS_SOURCE = (
     "(see its record)"
 )
 SEED_ACTOR = "system"
-USER_MAINTAINED = frozenset({"state", "obligations"})
+USER_MAINTAINED = frozenset({"state", "obligations", "record_coverage"})
 
 
 def read_rows(name: str) -> list[dict[str, str]]:
@@ -89,7 +90,22 @@ def _records(at: datetime) -> list[tuple[SQLModel, dict[str, Any], str]]:
         records.append((extension, key, "article5_extension"))
     for figure in _figures(at):
         records.append((figure, {"key": figure.key, "recorded_at": at}, "convention_figure"))
+    for coverage in _coverage(at):
+        records.append((coverage, {"kind": coverage.kind}, "record_coverage"))
     return records
+
+
+def _coverage(at: datetime) -> list[RecordCoverage]:
+    return [
+        RecordCoverage(
+            kind=row["kind"],
+            complete_from=_date(row["complete_from"]),
+            source=row["source"],
+            updated_at=at,
+            updated_by=SEED_ACTOR,
+        )
+        for row in read_rows("coverage.csv")
+    ]
 
 
 def _bool(value: str) -> bool:

@@ -98,6 +98,11 @@ def test_overview_has_seven_cards_with_the_seed_figures(answers: dict) -> None:
     assert any("seed" in source for source in cards["Stockpile destruction"].sources)
     assert any("Cuba and the United States" in line for line in cards["Universalization"].progress)
     assert any("Belarus" in line for line in cards["Stockpile destruction"].challenges)
+    # No annual report is recorded yet: the card says so, and counts nobody as overdue.
+    assert cards["Transparency (Article 7)"].challenges == [
+        "No record: annual reports covering 2009 are not recorded yet for 156 States Parties, "
+        "so none is counted as overdue."
+    ]
 
 
 def test_a_statement_that_no_longer_holds_moves_to_the_challenges(answers: dict) -> None:

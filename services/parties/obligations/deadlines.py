@@ -187,6 +187,18 @@ class _Rules:
     today: date
     due_soon_days: int
     records_begin: date
+    # Per kind, the first due date from which its records are complete; None: not yet.
+    coverage: Mapping[DeadlineKind, date | None] | None = None
+
+    def covered_from(self, kind: DeadlineKind, known_missing: bool) -> date:
+        """The first due date for which a missing record of `kind` is a breach, not a gap."""
+        if known_missing:
+            return ALWAYS_RECORDED  # a source names the missing record
+        if self.coverage is not None and kind in self.coverage:
+            return self.coverage[kind] or date.max
+        # Without coverage data: Articles 4 and 5 completions are always recorded.
+        is_report = kind in (DeadlineKind.ARTICLE7_INITIAL, DeadlineKind.ARTICLE7_ANNUAL)
+        return self.records_begin if is_report else ALWAYS_RECORDED
 
     def deadline(
         self,
@@ -202,16 +214,12 @@ class _Rules:
     ) -> Deadline:
         """Build a deadline, deriving its status and completion fields from `completion`."""
         completion = known_by(completion, self.today)
-        # Articles 4 and 5 completions are always recorded, so only reports can be UNKNOWN.
-        is_report = kind in (DeadlineKind.ARTICLE7_INITIAL, DeadlineKind.ARTICLE7_ANNUAL)
         status = status_of(
             due,
             completion,
             today=self.today,
             due_soon_days=self.due_soon_days,
-            records_begin=self.records_begin
-            if is_report and not known_missing
-            else ALWAYS_RECORDED,
+            records_begin=self.covered_from(kind, known_missing),
         )
         met_on = completion.on if completion is not None else None
         return Deadline(
@@ -321,11 +329,18 @@ def compute_deadlines(
     due_soon_days: int = 90,
     records_begin: date = date(2010, 1, 1),
     annual_report_years: range = range(2009, 2015),
+    coverage: Mapping[DeadlineKind, date | None] | None = None,
 ) -> list[Deadline]:
-    """Return the party's deadlines: Article 4, Article 5, initial report, annual reports."""
+    """Return the party's deadlines: Article 4, Article 5, initial report, annual reports.
+
+    A deadline due before its kind's records are complete (`coverage`; without it, reports due
+    before `records_begin`) and with no record is UNKNOWN: absence of a record is not a breach.
+    """
     if due_soon_days < 0:
         raise ValueError(f"due_soon_days must not be negative, got {due_soon_days}")
-    rules = _Rules(today=today, due_soon_days=due_soon_days, records_begin=records_begin)
+    rules = _Rules(
+        today=today, due_soon_days=due_soon_days, records_begin=records_begin, coverage=coverage
+    )
     deadlines: list[Deadline] = []
     if records.article4_applies:
         deadlines.append(_article4(records, rules))

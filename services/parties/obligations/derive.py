@@ -106,6 +106,7 @@ def deadlines_of(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadlin
         due_soon_days=rules.due_soon_days,
         records_begin=rules.records_begin,
         annual_report_years=range(rules.records_begin.year - 1, snapshot.day.year + 1),
+        coverage={DeadlineKind(kind): day for kind, day in snapshot.coverage.items()},
     )
 
 

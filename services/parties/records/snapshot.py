@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ from services.parties.models import (
     ConventionFigure,
     ExtensionRequest,
     Obligations,
+    RecordCoverage,
     State,
     audit_log,
 )
@@ -41,6 +42,8 @@ class Snapshot:
     reports: dict[str, dict[str, Article7Report]]
     pending_requests: frozenset[str]
     figures: dict[str, ConventionFigure]
+    # Per deadline kind, the first due date from which its records are complete (None: not yet).
+    coverage: dict[str, date | None] = field(default_factory=dict)
 
     def parties(self) -> list[State]:
         """Return the States Parties, by name."""
@@ -75,6 +78,7 @@ def current(session: Session, *, today: date) -> Snapshot:
             ).all()
         ),
         figures=_latest_figures(session.exec(select(ConventionFigure)).all()),
+        coverage={c.kind: c.complete_from for c in session.exec(select(RecordCoverage)).all()},
     )
 
 
@@ -106,6 +110,10 @@ def as_of(session: Session, *, day: date) -> Snapshot:
                 select(ConventionFigure).where(col(ConventionFigure.recorded_at) < cutoff)
             ).all()
         ),
+        coverage={
+            c.kind: c.complete_from
+            for c in _replayed(session, RecordCoverage, entity="record_coverage", cutoff=cutoff)
+        },
     )
 
 

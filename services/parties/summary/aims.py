@@ -265,16 +265,14 @@ def transparency(snapshot: Snapshot, deadlines: Mapping[str, list[Any]]) -> dict
         and d.status is DeadlineStatus.OVERDUE
     ]
     year = _latest_due_report_year(snapshot.day)
-    overdue = [
-        iso3
+    annual = {
+        iso3: d.status
         for iso3, items in deadlines.items()
-        if any(
-            d.kind is DeadlineKind.ARTICLE7_ANNUAL
-            and d.covers_year == year
-            and d.status is DeadlineStatus.OVERDUE
-            for d in items
-        )
-    ]
+        for d in items
+        if d.kind is DeadlineKind.ARTICLE7_ANNUAL and d.covers_year == year
+    }
+    overdue = [iso3 for iso3, status in annual.items() if status is DeadlineStatus.OVERDUE]
+    unknown = sum(1 for status in annual.values() if status is DeadlineStatus.UNKNOWN)
     return {
         "initial_reports_missing": counted(
             len(missing),
@@ -287,6 +285,7 @@ def transparency(snapshot: Snapshot, deadlines: Mapping[str, list[Any]]) -> dict
             derivation=f"parties with no report covering {year} recorded by 30 April {year + 1}",
             covers_year=year,
             states=sorted(overdue),
+            not_recorded=unknown,
         ),
     }
 

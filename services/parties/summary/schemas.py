@@ -65,6 +65,11 @@ class Counted(Section):
     states: list[str] | list[StillDestroying] | None = None
     by_status: dict[str, int] | None = None
     covers_year: int | None = None
+    not_recorded: int | None = Field(
+        default=None,
+        description="States Parties no record covers here: neither counted in `value` nor "
+        "presumed either way (the records of this kind are not complete yet)",
+    )
 
 
 class Region(Section):

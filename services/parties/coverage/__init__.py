@@ -1,0 +1,1 @@
+"""How complete each kind of record is: seeded, sourced, changed by an admin."""
