@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Annotated
 
@@ -209,14 +210,21 @@ def today(request: Request) -> dict[str, str]:
     return {"today": request.app.state.clock.today().isoformat()}
 
 
+# Set by a test to end a stall before its `times` are up (cleared by the next stall).
+STOP_STALLING = threading.Event()
+
+
 @router.post("/stall")
 async def stall(seconds: float = 0.2, times: int = 1) -> dict[str, float]:
-    """Hold the event loop (on purpose: what a standing queue does to it), `times` times over,
-    letting it run what is ready in between."""
-    for _ in range(times):
+    """Hold the event loop (on purpose: what a standing queue does to it), `times` times over or
+    until `STOP_STALLING` is set, letting it run what is ready in between."""
+    STOP_STALLING.clear()
+    done = 0
+    while done < times and not STOP_STALLING.is_set():
         time.sleep(seconds)
+        done += 1
         await asyncio.sleep(0)
-    return {"stalled": seconds * times}
+    return {"stalled": seconds * done}
 
 
 @router.get("/boom")
