@@ -78,6 +78,7 @@ def environment(databases: Databases, ports: dict[str, int], today: str) -> dict
             f"{prefix}_RATE_LIMIT_PER_KEY": "100000000/minute",
         }
     env["PARTIES_ACTIONS_URL"] = f"http://127.0.0.1:{ports['actions']}"
+    env["PARTIES_REMINDERS_URL"] = f"http://127.0.0.1:{ports['reminders']}"
     env["REMINDERS_PARTIES_URL"] = f"http://127.0.0.1:{ports['parties']}"
     return env
 

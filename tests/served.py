@@ -30,6 +30,7 @@ def service_env(workdir: Path, ports: dict[str, int]) -> dict[str, str]:
         env[f"{name.upper()}_PORT"] = str(port)
     env["PARTIES_ACTIONS_URL"] = f"http://127.0.0.1:{ports['actions']}"
     if "reminders" in ports:
+        env["PARTIES_REMINDERS_URL"] = f"http://127.0.0.1:{ports['reminders']}"
         env["REMINDERS_PARTIES_URL"] = f"http://127.0.0.1:{ports['parties']}"
     return env
 

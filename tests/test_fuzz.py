@@ -85,7 +85,9 @@ def running_apps() -> Iterator[None]:
             PARTIES.state.actions_transport = forwarding_transport(actions)
             with TestClient(PARTIES) as parties:
                 REMINDERS.state.parties_transport = forwarding_transport(parties)
-                with TestClient(REMINDERS):
+                with TestClient(REMINDERS) as reminders:
+                    # A decision names its meeting on the reminders service's calendar.
+                    PARTIES.state.reminders_transport = forwarding_transport(reminders)
                     yield
     finally:
         shutil.rmtree(WORKDIR, ignore_errors=True)

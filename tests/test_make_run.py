@@ -47,6 +47,7 @@ def test_procfile_starts_under_honcho_and_ctrl_c_stops_everything(tmp_path: Path
         env[f"{name.upper()}_DATABASE_URL"] = f"sqlite:///{tmp_path / name}.db"
         env[f"{name.upper()}_PORT"] = str(port)
     env["PARTIES_ACTIONS_URL"] = f"http://127.0.0.1:{ports['actions']}"
+    env["PARTIES_REMINDERS_URL"] = f"http://127.0.0.1:{ports['reminders']}"
     env["REMINDERS_PARTIES_URL"] = f"http://127.0.0.1:{ports['parties']}"
     dashboard_port = free_port()
     env["DASHBOARD_PORT"] = str(dashboard_port)

@@ -11,6 +11,7 @@ from services.parties.commitments.routes import router as commitments
 from services.parties.coverage.routes import router as coverage
 from services.parties.extensions.routes import router as extensions
 from services.parties.known_actions import ActionCatalogue
+from services.parties.meetings_client import MeetingsClient
 from services.parties.models import idempotency_keys
 from services.parties.obligations.derive import Rules
 from services.parties.obligations.routes import router as obligations
@@ -46,6 +47,9 @@ def _start(app: FastAPI) -> None:
     # The service starts even when the actions service is down or answers nonsense; /readyz
     # says which catalogue it serves.
     app.state.catalogue.start()
+    app.state.meetings = lambda: MeetingsClient(
+        settings.reminders_url, timeout=_timeout(settings), transport=app.state.reminders_transport
+    )
     app.state.current = CurrentRecords(
         engine=app.state.engine, rules=app.state.rules, clock=app.state.clock
     )
@@ -71,9 +75,13 @@ def _actions_reachable(request: Request) -> None:
 
 
 def create_app(
-    settings: PartiesSettings | None = None, *, actions_transport: httpx.BaseTransport | None = None
+    settings: PartiesSettings | None = None,
+    *,
+    actions_transport: httpx.BaseTransport | None = None,
+    reminders_transport: httpx.BaseTransport | None = None,
 ) -> FastAPI:
-    """Build the parties app; tests may route its calls to the actions service in-process."""
+    """Build the parties app; tests may route its calls to the actions and reminders services
+    in-process."""
     app = create_service_app(
         settings=settings or PartiesSettings(),
         title="Cartagena Monitor — parties",
@@ -86,4 +94,5 @@ def create_app(
         dependencies={"actions": _actions_reachable},
     )
     app.state.actions_transport = actions_transport
+    app.state.reminders_transport = reminders_transport
     return app

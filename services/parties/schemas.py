@@ -34,9 +34,6 @@ def _plausible(value: date) -> date:
 
 TreatyDate = Annotated[IsoDate, AfterValidator(_plausible)]
 Url = Annotated[HttpUrl, Field(max_length=2000)]
-Meeting = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200), NoControlCharacters
-]
 
 
 class Input(BaseModel):
@@ -281,7 +278,8 @@ class ExtensionRequestRecord(ExtensionRequestFields):
     current_deadline: date
     status: str = SQLField(max_length=16)  # submitted, under_analysis, granted, refused
     analysis: str | None = SQLField(default=None, sa_type=AutoString)
-    decided_at: str | None = SQLField(default=None, max_length=200)
+    decided_at: str | None = SQLField(default=None, max_length=200)  # the meeting, by name
+    meeting_id: int | None = None  # the meeting, by its event id on the calendar
     decided_on: date | None = None
     granted_deadline: date | None = None
     submitted_at: UtcDateTime
@@ -300,11 +298,31 @@ class ExtensionDecisionKind(StrEnum):
     REFUSED = "refused"
 
 
+DocumentReference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), NoControlCharacters
+]
+
+
 class ExtensionDecision(Input):
+    """The decision of the Meeting of the States Parties or Review Conference (Article 5.5)."""
+
     decision: ExtensionDecisionKind
-    decided_at: Meeting
-    decided_on: TreatyDate
-    granted_deadline: TreatyDate | None = None
+    meeting_id: int = Field(
+        ge=1,
+        description="The event id, on the reminders service's calendar, of the Meeting of the "
+        "States Parties or Review Conference that took the decision",
+        examples=[7],
+    )
+    decided_on: TreatyDate = Field(description="A day of that meeting")
+    granted_deadline: TreatyDate | None = Field(
+        default=None, description="The deadline granted, if not the one requested"
+    )
+    source: DocumentReference | None = Field(
+        default=None,
+        description="The document recording the decision (its symbol or URL); without one the "
+        "extension is recorded as unverified",
+        examples=["APLC/MSP.10/2010/7"],
+    )
 
 
 class ExtensionRequestPublic(ExtensionRequestRecord, Output):  # type: ignore[misc]

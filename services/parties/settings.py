@@ -16,6 +16,8 @@ class PartiesSettings(ServiceSettings):
     # The actions service, whose catalogue says which actions bind which parties.
     actions_url: ServiceUrl = "http://127.0.0.1:8001"
     actions_timeout_seconds: float = 3.0
+    # The reminders service, whose calendar names the meeting that decides an extension request.
+    reminders_url: ServiceUrl = "http://127.0.0.1:8003"
     # How often the catalogue is fetched again (in the background; requests never wait for it).
     catalogue_ttl_seconds: int = Field(default=300, ge=1)
     # A deadline within this many days is `due_soon`.

@@ -20,6 +20,7 @@ from services.parties.seed import seed_session
 from services.parties.settings import PartiesSettings
 from tests.actions.conftest import prepare_database as prepare_actions_database
 from tests.actions.conftest import settings_for as actions_settings_for
+from tests.calendar import calendar_client
 from tests.factories import bearer, create_key, migrate_keys
 
 TODAY = date(2010, 5, 1)
@@ -87,7 +88,9 @@ class PartiesApi:
 
 def open_api(url: str, actions_client: TestClient, today: date = TODAY) -> TestClient:
     app = create_app(
-        settings_for(url, today), actions_transport=forwarding_transport(actions_client)
+        settings_for(url, today),
+        actions_transport=forwarding_transport(actions_client),
+        reminders_transport=forwarding_transport(calendar_client()),
     )
     return TestClient(app, raise_server_exceptions=False)
 

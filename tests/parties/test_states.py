@@ -116,7 +116,8 @@ def test_deadlines_resting_on_unverified_dates_say_so(api: PartiesApi) -> None:
         row["iso3"]
         for row in clearance
         if row["unverified_because"]
-        == "the extended deadline is known, but no located source pairs it with this party"
+        == "the extension it rests on is not confirmed by a located source (see the extension's "
+        "source)"
     }
     assert unpaired == {"BIH", "DNK", "ECU", "GBR", "HRV", "PER", "SEN", "VEN", "ZWE"}
     detail = api.client.get("/states/ARG").json()["deadlines"]

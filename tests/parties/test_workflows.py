@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from services.common.auth import Role
+from services.parties.main import create_app
+from tests.calendar import STANDING_COMMITTEES_ID, TENTH_MEETING_ID
 from tests.factories import bearer, create_key
-from tests.parties.conftest import PartiesApi, etag_of, open_api, prepare_database
+from tests.parties.conftest import (
+    PartiesApi,
+    etag_of,
+    forwarding_transport,
+    open_api,
+    prepare_database,
+    settings_for,
+)
 
 REQUEST = {
     "requested_deadline": "2013-04-01",
@@ -25,11 +35,34 @@ def tajikistan(writable: PartiesApi) -> dict[str, str]:
     return bearer(create_key(writable.url, Role.STATE, "TJK"))
 
 
+GRANTED = {"decision": "granted", "meeting_id": TENTH_MEETING_ID, "decided_on": "2010-12-03"}
+REFUSED = {**GRANTED, "decision": "refused"}
+
+
 def decide(api: PartiesApi, request_id: int, body: dict) -> Any:
     path = f"/parties/TJK/extension-requests/{request_id}"
     return api.client.put(
         f"{path}/decision", json=body, headers={**api.admin, "If-Match": etag_of(api.client, path)}
     )
+
+
+def analyse(api: PartiesApi, request_id: int) -> Any:
+    path = f"/parties/TJK/extension-requests/{request_id}"
+    return api.client.put(
+        f"{path}/analysis",
+        json={"analysis": "Plan is credible."},
+        headers={**api.admin, "If-Match": etag_of(api.client, path)},
+    )
+
+
+def submitted(api: PartiesApi, key: dict, deadline: str) -> int:
+    created = api.client.post(
+        "/parties/TJK/extension-requests",
+        json={**REQUEST, "requested_deadline": deadline},
+        headers=key,
+    )
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
 
 
 def test_a_granted_extension_moves_the_deadline_and_keeps_both(
@@ -53,47 +86,100 @@ def test_a_granted_extension_moves_the_deadline_and_keeps_both(
     )
     assert analysed.status_code == 200 and analysed.json()["status"] == "under_analysis"
     assert "needs_article5_extension" in writable.client.get("/states/TJK").json()["groups"]
-    decided = decide(
-        writable,
-        request_id,
-        {
-            "decision": "granted",
-            "decided_at": "Tenth Meeting of the States Parties",
-            "decided_on": "2010-04-30",
-        },
-    )
+    decided = decide(writable, request_id, {**GRANTED, "source": "APLC/MSP.10/2010/7"})
     assert decided.status_code == 200, decided.text
+    assert decided.json()["decided_at"] == "Tenth Meeting of the States Parties (Geneva, 2010)"
+    assert decided.json()["meeting_id"] == TENTH_MEETING_ID
     after = {d["kind"]: d for d in writable.client.get("/parties/TJK/deadlines").json()["items"]}
     assert after["article5_clearance"]["due"] == "2025-04-01"
     assert after["article5_clearance"]["original_due"] == "2010-04-01"
     extensions = writable.client.get("/parties/TJK/extensions").json()
     assert [e["extended_deadline"] for e in extensions] == ["2020-04-01", "2025-04-01"]
     assert writable.client.get(path).json()["status"] == "granted"
-    assert (
-        decide(
-            writable,
-            request_id,
-            {"decision": "refused", "decided_at": "x meeting", "decided_on": "2010-04-30"},
-        ).status_code
-        == 409
-    )
+    assert decide(writable, request_id, REFUSED).status_code == 409
+    granted = extensions[-1]
+    assert (granted["verified"], granted["source"]) == (True, "APLC/MSP.10/2010/7")
 
 
 def test_a_refused_request_leaves_the_deadline(writable: PartiesApi, tajikistan: dict) -> None:
-    request_id = writable.client.post(
-        "/parties/TJK/extension-requests",
-        json={**REQUEST, "requested_deadline": "2022-04-01"},
-        headers=tajikistan,
-    ).json()["id"]
-    decide(
-        writable,
-        request_id,
-        {"decision": "refused", "decided_at": "Tenth Meeting", "decided_on": "2010-04-30"},
-    )
+    request_id = submitted(writable, tajikistan, "2022-04-01")
+    analyse(writable, request_id)
+    assert decide(writable, request_id, REFUSED).status_code == 200
     deadlines = {
         d["kind"]: d for d in writable.client.get("/parties/TJK/deadlines").json()["items"]
     }
     assert deadlines["article5_clearance"]["due"] == "2020-04-01"
+
+
+def test_a_decision_needs_the_analysis_first(writable: PartiesApi, tajikistan: dict) -> None:
+    request_id = submitted(writable, tajikistan, "2022-04-01")
+    before = decide(writable, request_id, GRANTED)
+    assert before.status_code == 409
+    assert "analysis first" in before.json()["detail"]
+    assert writable.client.get("/parties/TJK/extensions").json()[-1]["extended_deadline"] == (
+        "2020-04-01"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({**GRANTED, "meeting_id": STANDING_COMMITTEES_ID, "decided_on": "2010-06-25"}, "5.5"),
+        ({**GRANTED, "decided_on": "2010-11-28"}, "is not a day of"),
+        ({**GRANTED, "meeting_id": 999}, "no event 999"),
+    ],
+    ids=["not-a-deciding-meeting", "outside-the-meeting", "no-such-meeting"],
+)
+def test_a_decision_is_taken_by_a_meeting_of_the_states_parties_on_its_days(
+    writable: PartiesApi, tajikistan: dict, body: dict, detail: str
+) -> None:
+    request_id = submitted(writable, tajikistan, "2022-04-01")
+    analyse(writable, request_id)
+    refused = decide(writable, request_id, body)
+    assert refused.status_code == 422, refused.text
+    assert detail in refused.json()["detail"]
+    assert writable.client.get(f"/parties/TJK/extension-requests/{request_id}").json()[
+        "status"
+    ] == ("under_analysis")
+
+
+def test_a_grant_without_its_document_is_unverified(writable: PartiesApi, tajikistan: dict) -> None:
+    request_id = submitted(writable, tajikistan, "2022-04-01")
+    analyse(writable, request_id)
+    assert decide(writable, request_id, GRANTED).status_code == 200
+    granted = writable.client.get("/parties/TJK/extensions").json()[-1]
+    assert granted["verified"] is False
+    clearance = next(
+        d
+        for d in writable.client.get("/parties/TJK/deadlines").json()["items"]
+        if d["kind"] == "article5_clearance"
+    )
+    assert (clearance["due"], clearance["verified"]) == ("2022-04-01", False)
+
+
+def test_with_the_calendar_down_a_decision_is_503_and_changes_nothing(
+    writable: PartiesApi, tajikistan: dict, actions_client: TestClient
+) -> None:
+    request_id = submitted(writable, tajikistan, "2022-04-01")
+    analyse(writable, request_id)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    app = create_app(
+        settings_for(writable.url),
+        actions_transport=forwarding_transport(actions_client),
+        reminders_transport=httpx.MockTransport(refuse),
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        path = f"/parties/TJK/extension-requests/{request_id}"
+        etag = client.get(path).headers["etag"]
+        down = client.put(
+            f"{path}/decision", json=GRANTED, headers={**writable.admin, "If-Match": etag}
+        )
+        assert down.status_code == 503
+        assert down.headers["content-type"] == "application/problem+json"
+        assert client.get(path).json()["status"] == "under_analysis"
 
 
 @pytest.mark.parametrize(

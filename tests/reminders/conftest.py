@@ -27,6 +27,7 @@ from services.reminders.models import Recipient, metadata
 from services.reminders.schemas import PlanOutcome
 from services.reminders.seed import seed_session
 from services.reminders.settings import RemindersSettings
+from tests.calendar import calendar_client
 from tests.conftest import create_postgres_database
 from tests.factories import bearer, create_key, migrate_keys
 from tests.parties.conftest import forwarding_transport
@@ -179,7 +180,11 @@ class PartiesApp:
 
 
 def open_parties(url: str, today: date = TODAY) -> TestClient:
-    app = create_parties_app(parties_settings_for(url, today), actions_transport=_actions_down())
+    app = create_parties_app(
+        parties_settings_for(url, today),
+        actions_transport=_actions_down(),
+        reminders_transport=forwarding_transport(calendar_client()),
+    )
     return TestClient(app, raise_server_exceptions=False)
 
 

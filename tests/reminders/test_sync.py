@@ -16,6 +16,7 @@ from services.common.db import create_engine
 from services.reminders.clients import PartiesClient
 from services.reminders.models import Event, Reminder, SyncRun
 from services.reminders.sync import follow_deadlines, sync_deadlines
+from tests.calendar import TENTH_MEETING_ID
 from tests.factories import bearer, create_key
 from tests.reminders.conftest import (
     TODAY,
@@ -121,14 +122,17 @@ def decide_extension(client: TestClient, url: str, iso3: str, deadline: str) -> 
         headers=admin,
     )
     assert request.status_code == 201, request.text
-    decision = client.put(
-        f"/parties/{iso3}/extension-requests/{request.json()['id']}/decision",
-        json={
-            "decision": "granted",
-            "decided_at": "Tenth Meeting of the States Parties (Geneva, 2010)",
-            "decided_on": "2010-12-03",
-        },
+    path = f"/parties/{iso3}/extension-requests/{request.json()['id']}"
+    analysis = client.put(
+        f"{path}/analysis",
+        json={"analysis": "The plan is credible."},
         headers={**admin, "If-Match": request.headers["etag"]},
+    )
+    assert analysis.status_code == 200, analysis.text
+    decision = client.put(
+        f"{path}/decision",
+        json={"decision": "granted", "meeting_id": TENTH_MEETING_ID, "decided_on": "2010-12-03"},
+        headers={**admin, "If-Match": analysis.headers["etag"]},
     )
     assert decision.status_code == 200, decision.text
 

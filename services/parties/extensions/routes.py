@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from services.common.auth import AdminPrincipal, CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
@@ -13,6 +14,7 @@ from services.common.idempotency import CreateOnceDep
 from services.common.routes import Iso3, RowId
 from services.parties.extensions import repository, service
 from services.parties.http import READ, WRITE, WRITES, ContextDep
+from services.parties.meetings_client import Meeting
 from services.parties.records import lookup
 from services.parties.schemas import (
     ExtensionAnalysis,
@@ -138,6 +140,13 @@ def analyse_extension_request(
     return ExtensionRequestPublic.model_validate(row)
 
 
+def decided_meeting(request: Request, body: ExtensionDecision) -> Meeting:
+    """The meeting a decision names, read from the calendar before the session opens (no
+    network call inside a write)."""
+    with request.app.state.meetings() as calendar:
+        return calendar.meeting(body.meeting_id)  # type: ignore[no-any-return]
+
+
 @router.put(
     "/parties/{iso3}/extension-requests/{request_id}/decision",
     dependencies=[WRITES],
@@ -149,6 +158,7 @@ def decide_extension_request(
     request: Request,
     response: Response,
     principal: AdminPrincipal,
+    meeting: Annotated[Meeting, Depends(decided_meeting)],
     session: SessionDep,
     ctx: ContextDep,
     iso3: Iso3,
@@ -161,6 +171,7 @@ def decide_extension_request(
         state=lookup.get_party(session, iso3=iso3),
         request_id=request_id,
         body=body,
+        meeting=meeting,
         if_match=partial(require_if_match, request),
         actor=principal.actor,
         at=ctx.now,

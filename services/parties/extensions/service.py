@@ -12,6 +12,7 @@ from services.common.audit import Actor, create_versioned, update_versioned
 from services.common.errors import Conflict, Unprocessable
 from services.common.etag import version_etag
 from services.parties.extensions import repository
+from services.parties.meetings_client import DECIDING_KINDS, Meeting
 from services.parties.models import (
     PENDING_REQUEST_STATUSES,
     Article5Extension,
@@ -123,20 +124,22 @@ def decide_request(
     state: State,
     request_id: int,
     body: ExtensionDecision,
+    meeting: Meeting,
     if_match: Callable[[str], None],
     actor: Actor,
     at: datetime,
 ) -> ExtensionRequest:
     """Record the meeting's decision; a grant moves the party's Article 5 deadline. `if_match`
-    must accept the ETag of the request read."""
+    must accept the ETag of the request read; `meeting` is the calendar's event the decision
+    names (read before the transaction)."""
     request = repository.get_request(session, iso3=state.iso3, request_id=request_id)
     if_match(request_etag(request))
-    if request.status not in PENDING_REQUEST_STATUSES:
-        raise Conflict(f"Request {request.id} was already decided ({request.status}).")
+    _check_decidable(request, meeting, body)
     granted = body.granted_deadline or request.requested_deadline
     values: dict[str, Any] = {
         "status": body.decision.value,
-        "decided_at": body.decided_at,
+        "decided_at": meeting.name,
+        "meeting_id": meeting.id,
         "decided_on": body.decided_on,
     }
     if body.decision.value == "granted":
@@ -147,10 +150,10 @@ def decide_request(
             iso3=state.iso3,
             original_deadline=current,
             extended_deadline=granted,
-            granted_at=body.decided_at,
+            granted_at=meeting.name,
             granted_on=body.decided_on,
-            source=f"extension request {request.id}, decision recorded through the API",
-            verified=True,
+            source=body.source or NO_DOCUMENT.format(request=request.id),
+            verified=body.source is not None,
             request_id=request.id,
             recorded_at=at,
         )
@@ -174,3 +177,29 @@ def decide_request(
         at=at,
     )
     return request
+
+
+# A grant recorded without the document of the decision: kept, but never shown as sourced.
+NO_DOCUMENT = "extension request {request}: decision recorded through the API, no document cited"
+
+
+def _check_decidable(request: ExtensionRequest, meeting: Meeting, body: ExtensionDecision) -> None:
+    """Article 5.5: the Meeting of the States Parties or Review Conference decides, on a day it
+    sits, a request that was analysed."""
+    if request.status not in PENDING_REQUEST_STATUSES:
+        raise Conflict(f"Request {request.id} was already decided ({request.status}).")
+    if request.status != "under_analysis":
+        raise Conflict(
+            f"Request {request.id} has not been analysed: record the analysis first (Article 5.5: "
+            "the meeting decides after assessing the request)."
+        )
+    if meeting.kind not in DECIDING_KINDS:
+        raise Unprocessable(
+            f"Event {meeting.id} ({meeting.title}) is a {meeting.kind.replace('_', ' ')}: Article "
+            "5.5 has a Meeting of the States Parties or a Review Conference decide."
+        )
+    if not meeting.start <= body.decided_on <= meeting.end:
+        raise Unprocessable(
+            f"decided_on ({body.decided_on}) is not a day of {meeting.title} "
+            f"({meeting.start} to {meeting.end})."
+        )

@@ -239,7 +239,7 @@ UNVERIFIED_ENTRY_INTO_FORCE = (
     "derived from an entry into force whose deposit date no located source states"
 )
 UNVERIFIED_EXTENSION = (
-    "the extended deadline is known, but no located source pairs it with this party"
+    "the extension it rests on is not confirmed by a located source (see the extension's source)"
 )
 
 
