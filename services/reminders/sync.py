@@ -35,6 +35,10 @@ TITLES = {
     "article5_clearance": "{name}: deadline to clear mined areas (Article 5)",
     "article7_initial_report": "{name}: initial transparency report due (Article 7.1)",
     "article7_annual_report": "{name}: transparency report covering {year} due (Article 7.2)",
+    "action14_mined_area_perimeters": "{name}: perimeters of mined areas identified and reported"
+    " (Cartagena Action Plan, Action #14)",
+    "action34_national_plans": "{name}: national plans developed or updated and resources mapped"
+    " (Cartagena Action Plan, Action #34)",
 }
 
 

@@ -28,6 +28,8 @@ def test_the_coverage_of_each_kind_is_listed_with_its_source(api: PartiesApi) ->
         "article5_clearance",
         "article7_initial_report",
         "article7_annual_report",
+        "action14_mined_area_perimeters",
+        "action34_national_plans",
     }
     assert kinds["article7_initial_report"]["complete_from"] == "1999-03-01"
     assert "With the exception of one" in kinds["article7_initial_report"]["source"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -81,3 +82,18 @@ def test_data_files_are_utf8_csv_with_sources() -> None:
         source_columns = [c for c in rows[0] if "source" in c]
         assert source_columns, path.name
         assert all(all(row[c] for c in source_columns) for row in rows), path.name
+
+
+def test_each_dated_undertaking_is_owed_by_the_group_its_action_binds() -> None:
+    plan = json.loads(
+        (PROJECT_ROOT / "services/actions/data/cartagena_action_plan.json").read_text("utf-8")
+    )
+    actions = {a["number"]: a for a in plan["actions"]}
+    rows = read_rows("undertakings.csv")
+    assert [int(row["action"]) for row in rows] == [14, 34]
+    for row in rows:
+        action = actions[int(row["action"])]
+        assert row["applies_to"] == action["actor_group"]["applies_to"]
+        assert "no later than the Tenth Meeting of the States Parties" in action["text"]
+    # The Tenth Meeting's first day, as the reminders service's seed has it.
+    assert {row["due"] for row in rows} == {"2010-11-29"}

@@ -515,7 +515,12 @@ KIND_ORDER = [
     DeadlineKind.ARTICLE7_INITIAL,
     DeadlineKind.ARTICLE7_ANNUAL,
 ]
-RANK = {DeadlineStatus.PENDING: 0, DeadlineStatus.DUE_SOON: 1, DeadlineStatus.OVERDUE: 2}
+RANK = {
+    DeadlineStatus.PENDING: 0,
+    DeadlineStatus.DUE_SOON: 1,
+    DeadlineStatus.OVERDUE: 2,
+    DeadlineStatus.UNKNOWN: 2,
+}
 
 
 def spec_order(deadline: Deadline) -> tuple[int, int]:
@@ -562,10 +567,9 @@ def expected_status(
     """The status rules, written out as the brief states them."""
     if done:
         return DeadlineStatus.MET
-    if due < records_begin:
-        return DeadlineStatus.UNKNOWN
     if today > due:
-        return DeadlineStatus.OVERDUE
+        # Past its due date: overdue only where the records cover it.
+        return DeadlineStatus.UNKNOWN if due < records_begin else DeadlineStatus.OVERDUE
     if due - timedelta(days=window) <= today <= due:
         return DeadlineStatus.DUE_SOON
     return DeadlineStatus.PENDING
@@ -590,11 +594,11 @@ def test_status_moves_forward_only(
         status_of(due, None, today=t, due_soon_days=window, records_begin=records_begin)
         for t in sorted(todays)
     ]
-    if due < records_begin:
-        assert set(statuses) == {DeadlineStatus.UNKNOWN}
-    else:
-        ranks = [RANK[status] for status in statuses]
-        assert ranks == sorted(ranks)
+    # Pending, due soon, then (once past) overdue, or unknown where the records do not cover it.
+    ranks = [RANK[status] for status in statuses]
+    assert ranks == sorted(ranks)
+    past = {s for t, s in zip(sorted(todays), statuses, strict=True) if t > due}
+    assert past <= {DeadlineStatus.UNKNOWN if due < records_begin else DeadlineStatus.OVERDUE}
 
 
 @given(eifs, year_ranges)

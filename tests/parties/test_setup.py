@@ -127,8 +127,8 @@ def test_python_m_services_parties_setup_is_idempotent(tmp_path: Path) -> None:
             check=False,
         )
         assert result.returncode == 0, result.stderr
-    # States, obligations, extensions, figures and the coverage of the four kinds of record.
-    assert row_counts(f"sqlite:///{tmp_path / 'p.db'}")["audit_log"] == 195 + 156 + 19 + 9 + 4
+    # States, obligations, extensions, figures and the coverage of the six kinds of deadline.
+    assert row_counts(f"sqlite:///{tmp_path / 'p.db'}")["audit_log"] == 195 + 156 + 19 + 9 + 6
 
 
 def test_the_daily_status_counts_are_backfilled_from_existing_versions(database_url: str) -> None:

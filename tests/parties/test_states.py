@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import date
 
-from tests.parties.conftest import PartiesApi
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.parties.conftest import PartiesApi, open_api
 
 
 def test_filter_by_region_and_group(api: PartiesApi) -> None:
@@ -122,6 +125,34 @@ def test_deadlines_resting_on_unverified_dates_say_so(api: PartiesApi) -> None:
     assert unpaired == {"BIH", "DNK", "ECU", "GBR", "HRV", "PER", "SEN", "VEN", "ZWE"}
     detail = api.client.get("/states/ARG").json()["deadlines"]
     assert [d["verified"] for d in detail] == [d["verified"] for d in argentina]
+
+
+def test_the_plans_dated_undertakings_are_deadlines_of_the_parties_they_bind(
+    api: PartiesApi,
+) -> None:
+    chad = {d["kind"]: d for d in api.client.get("/parties/TCD/deadlines").json()["items"]}
+    perimeters = chad["action14_mined_area_perimeters"]
+    assert (perimeters["due"], perimeters["status"], perimeters["basis"]) == (
+        "2010-11-29",
+        "pending",
+        "derived",
+    )
+    assert "no later than the Tenth Meeting of the States Parties" in perimeters["source"]
+    assert "action34_national_plans" in chad  # Chad is still clearing: it owes national plans
+    # Andorra never held stockpiles, has no mined areas and no survivors to assist: neither.
+    andorra = {d["kind"] for d in api.client.get("/parties/AND/deadlines").json()["items"]}
+    assert not andorra & {"action14_mined_area_perimeters", "action34_national_plans"}
+    owed = api.client.get("/deadlines", params={"kind": "action14_mined_area_perimeters"}).json()
+    assert len(owed) == 38  # the parties still clearing mined areas
+
+
+def test_an_undertaking_past_its_day_is_not_recorded_not_overdue(
+    writable: PartiesApi, actions_client: TestClient
+) -> None:
+    with open_api(writable.url, actions_client, today=date(2010, 12, 6)) as client:
+        items = client.get("/parties/TCD/deadlines").json()["items"]
+    perimeters = next(d for d in items if d["kind"] == "action14_mined_area_perimeters")
+    assert (perimeters["status"], perimeters["basis"]) == ("unknown", "not_recorded")
 
 
 def test_equatorial_guineas_initial_report_is_overdue(api: PartiesApi) -> None:

@@ -28,6 +28,10 @@ class DeadlineKind(StrEnum):
     ARTICLE5 = "article5_clearance"
     ARTICLE7_INITIAL = "article7_initial_report"
     ARTICLE7_ANNUAL = "article7_annual_report"
+    # The action plan's dated undertakings ("no later than the Tenth Meeting of the States
+    # Parties"), owed by the parties the action binds.
+    ACTION14 = "action14_mined_area_perimeters"
+    ACTION34 = "action34_national_plans"
 
 
 class DeadlineStatus(StrEnum):
@@ -169,11 +173,10 @@ def status_of(
     """Return a deadline's status on `today`."""
     if completion is not None:
         return DeadlineStatus.MET
-    # Nothing is known about what happened before the records begin: absence is not a breach.
-    if due < records_begin:
-        return DeadlineStatus.UNKNOWN
     if today > due:
-        return DeadlineStatus.OVERDUE
+        # A due date the records do not cover (before they begin, or a kind not recorded yet):
+        # the absence of a record is not a breach.
+        return DeadlineStatus.UNKNOWN if due < records_begin else DeadlineStatus.OVERDUE
     # Compare day counts rather than subtracting a window from `due`, which can underflow.
     if (due - today).days <= due_soon_days:
         return DeadlineStatus.DUE_SOON
@@ -320,6 +323,30 @@ def _article7_annual(records: PartyRecords, rules: _Rules, years: range) -> Iter
             f"Article 7.2: by 30 April, covering calendar year {year}",
             covers_year=year,
         )
+
+
+@dataclass(frozen=True)
+class Undertaking:
+    """A dated undertaking of the action plan: what it is, when it is due, where it says so."""
+
+    kind: DeadlineKind
+    due: date
+    source: str
+
+
+def compute_undertakings(
+    undertakings: Sequence[Undertaking],
+    *,
+    today: date,
+    due_soon_days: int = 90,
+    coverage: Mapping[DeadlineKind, date | None] | None = None,
+) -> list[Deadline]:
+    """The deadlines of the undertakings a party owes. No record says when one was fulfilled
+    (its coverage is empty), so past its due date it is `unknown`, never `overdue`."""
+    rules = _Rules(
+        today=today, due_soon_days=due_soon_days, records_begin=date.max, coverage=coverage
+    )
+    return [rules.deadline(u.kind, u.due, None, u.source) for u in undertakings]
 
 
 def compute_deadlines(

@@ -20,8 +20,10 @@ from services.parties.obligations.deadlines import (
     Extension,
     PartyRecords,
     compute_deadlines,
+    compute_undertakings,
 )
 from services.parties.obligations.groups import PartyFacts, groups_of, undecided_of
+from services.parties.obligations.undertakings import owed_by
 from services.parties.records.snapshot import Snapshot
 from services.parties.schemas import (
     DeadlinePublic,
@@ -96,7 +98,22 @@ def _initial_report(
 
 
 def deadlines_of(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadline]:
-    """Return a party's deadlines on the snapshot's day (none for a state that is not party)."""
+    """Return a party's deadlines on the snapshot's day (none for a state that is not party):
+    its treaty deadlines, then the action plan's dated undertakings its groups owe."""
+    treaty = treaty_deadlines(snapshot, state, rules)
+    facts = _facts(snapshot, state, treaty)
+    if facts is None:
+        return treaty
+    return treaty + compute_undertakings(
+        owed_by(groups_of(facts)),
+        today=snapshot.day,
+        due_soon_days=rules.due_soon_days,
+        coverage=_coverage(snapshot),
+    )
+
+
+def treaty_deadlines(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadline]:
+    """A party's deadlines under Articles 4, 5 and 7 on the snapshot's day."""
     records = party_records(snapshot, state)
     if records is None:
         return []
@@ -106,8 +123,12 @@ def deadlines_of(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadlin
         due_soon_days=rules.due_soon_days,
         records_begin=rules.records_begin,
         annual_report_years=range(rules.records_begin.year - 1, snapshot.day.year + 1),
-        coverage={DeadlineKind(kind): day for kind, day in snapshot.coverage.items()},
+        coverage=_coverage(snapshot),
     )
+
+
+def _coverage(snapshot: Snapshot) -> dict[DeadlineKind, date | None]:
+    return {DeadlineKind(kind): day for kind, day in snapshot.coverage.items()}
 
 
 def groups_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[str]:
@@ -124,10 +145,14 @@ def undecided_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[s
 
 def party_facts(snapshot: Snapshot, state: State, rules: Rules) -> PartyFacts | None:
     """What decides a State Party's groups on the snapshot's day (None for a non-party)."""
+    return _facts(snapshot, state, treaty_deadlines(snapshot, state, rules))
+
+
+def _facts(snapshot: Snapshot, state: State, treaty: list[Deadline]) -> PartyFacts | None:
     obligations = snapshot.obligations.get(state.iso3)
     if state.status != "party" or obligations is None:
         return None
-    deadlines = {d.kind: d for d in deadlines_of(snapshot, state, rules)}
+    deadlines = {d.kind: d for d in treaty}
     article4 = deadlines.get(DeadlineKind.ARTICLE4)
     initial = deadlines.get(DeadlineKind.ARTICLE7_INITIAL)
     return PartyFacts(
