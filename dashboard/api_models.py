@@ -8,7 +8,7 @@ the actions service's `models.py`, and the parties service's `/summary` builder,
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -278,6 +278,14 @@ class ActionProgress(ProgressCounts):
     parties: list[PartyProgress]
 
 
+class FieldChange(ApiModel):
+    """A changed field of a change, before and after."""
+
+    field: str
+    before: Any = None
+    after: Any = None
+
+
 class Change(ApiModel):
     """An item of `GET /changes`."""
 
@@ -287,6 +295,7 @@ class Change(ApiModel):
     operation: str
     actor_role: str
     fields: list[str]
+    values: list[FieldChange] = []
 
 
 class Changes(Page[Change]):

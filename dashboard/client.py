@@ -178,6 +178,12 @@ class MonitorClient:
             params["iso3"] = iso3
         return self._list("reminders", "/events", params, Page[Event])
 
+    def meetings(self, kind: str, until: date) -> Result[list[Event]]:
+        """The meetings of one kind (e.g. meeting_of_states_parties) starting on or before a
+        day, by date."""
+        params = {"kind": kind, "to": until.isoformat()}
+        return self._list("reminders", "/events", params, Page[Event])
+
     def rules(self) -> Result[list[Rule]]:
         """How many days before each kind of date reminders go out."""
         return self._list("reminders", "/rules", {}, Page[Rule])

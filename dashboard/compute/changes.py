@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 from typing import Any
 
-from dashboard.api_models import Change
+from dashboard.api_models import Change, Event, FieldChange
+
+
+def since_last_meeting(meetings: list[Event], as_of: date) -> date | None:
+    """The first day of the last meeting that had ended by `as_of`, if the calendar has one."""
+    held = [m for m in meetings if (m.end or m.start) < as_of]
+    return max((m.start for m in held), default=None)
 
 
 def change_rows(changes: list[Change]) -> list[dict[str, Any]]:
@@ -16,8 +22,20 @@ def change_rows(changes: list[Change]) -> list[dict[str, Any]]:
             "what": c.entity.replace("_", " "),
             "which": c.entity_id,
             "change": c.operation,
-            "fields": ", ".join(c.fields),
+            "before → after": "; ".join(_value_change(v) for v in c.values) or ", ".join(c.fields),
             "by": c.actor_role,
         }
         for c in changes
     ]
+
+
+def _value_change(change: FieldChange) -> str:
+    return f"{change.field.replace('_', ' ')}: {_shown(change.before)} → {_shown(change.after)}"
+
+
+def _shown(value: Any) -> str:
+    """A value as a cell shows it: nothing recorded is a dash, long text is cut."""
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

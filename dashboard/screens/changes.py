@@ -5,17 +5,27 @@ from datetime import date
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute.changes import change_rows
+from dashboard.compute.changes import change_rows, since_last_meeting
 
 st.title("What changed")
 ui.how_to_read(
     "Every change the States Parties and administrators recorded (commitments, obligations, "
-    "reports, extension requests), oldest first, with the fields that changed. Pick the day to "
-    "start from — for instance the first day of the last meeting."
+    "reports, extension requests), oldest first, each field's value before and after. It starts "
+    "from the first day of the last Meeting of the States Parties on the calendar; pick "
+    "another day if you wish."
 )
 
-since = st.date_input("Since", value=date(ui.as_of().year, 1, 1), max_value=ui.as_of(), key="since")
-changes = ui.data_or_notice(ui.fetch(ui.client().changes, since, ui.as_of()))
+api = ui.client()
+# By default: since the first day of the last Meeting of the States Parties (or Review
+# Conference) the calendar has before the as-of day, else since the start of that year.
+meetings = [
+    event
+    for kind in ("meeting_of_states_parties", "review_conference")
+    for event in ui.fetch(api.meetings, kind, ui.as_of()).data or []
+]
+default = since_last_meeting(meetings, ui.as_of()) or date(ui.as_of().year, 1, 1)
+since = st.date_input("Since", value=default, max_value=ui.as_of(), key="since")
+changes = ui.data_or_notice(ui.fetch(api.changes, since, ui.as_of()))
 if changes is not None:
     st.write(f"{changes.total} change(s) from {since} to {ui.as_of()}.")
     ui.table(change_rows(changes.items), "changes")

@@ -28,7 +28,7 @@ from dashboard.api_models import (
 from dashboard.client import as_of_params
 from dashboard.compute.actions import assessment_rows, heatmap, lagging_rows, section_shares
 from dashboard.compute.calendar import reminder_rows
-from dashboard.compute.changes import change_rows
+from dashboard.compute.changes import change_rows, since_last_meeting
 from dashboard.compute.deadlines import (
     clearance_timeline,
     completed_clearance_rows,
@@ -281,6 +281,21 @@ def test_reminder_rows_follow_the_lead_times() -> None:
     ]
 
 
+def test_changes_start_from_the_last_meeting_held() -> None:
+    meetings = parse(
+        list[Event],
+        [
+            {"title": "Ninth", "kind": "k", "start": "2008-11-24", "end": "2008-11-28"},
+            {"title": "Summit", "kind": "k", "start": "2009-11-29", "end": "2009-12-04"},
+            {"title": "Tenth", "kind": "k", "start": "2010-11-29", "end": "2010-12-03"},
+        ],
+    )
+    assert since_last_meeting(meetings, date(2010, 5, 1)) == date(2009, 11, 29)
+    assert since_last_meeting(meetings, date(2010, 12, 1)) == date(2009, 11, 29)  # still sitting
+    assert since_last_meeting(meetings, date(2010, 12, 6)) == date(2010, 11, 29)
+    assert since_last_meeting([], date(2010, 5, 1)) is None
+
+
 def test_change_rows() -> None:
     rows = change_rows(
         parse(
@@ -295,6 +310,10 @@ def test_change_rows() -> None:
                     "actor": "abc",
                     "actor_role": "state",
                     "fields": ["narrative", "status"],
+                    "values": [
+                        {"field": "narrative", "before": "", "after": "Plan adopted."},
+                        {"field": "status", "before": "in_progress", "after": "completed"},
+                    ],
                 }
             ],
         )
@@ -305,7 +324,7 @@ def test_change_rows() -> None:
             "what": "commitment",
             "which": "NIC:1",
             "change": "update",
-            "fields": "narrative, status",
+            "before → after": "narrative: — → Plan adopted.; status: in_progress → completed",
             "by": "state",
         }
     ]

@@ -356,6 +356,8 @@ def test_changes_since_a_day_list_what_users_changed(writable: PartiesApi) -> No
         "create",
     )
     assert "status" in change["fields"]
+    # Each field with what it was and what it became: nothing recorded before its first write.
+    assert {"field": "status", "before": None, "after": "in_progress"} in change["values"]
     assert writable.client.get("/changes", params={"since": "2010-05-02"}).json()["total"] == 0
     seeded = writable.client.get(
         "/changes", params={"since": "2010-01-01", "include_seed": "true"}

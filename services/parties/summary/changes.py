@@ -13,7 +13,7 @@ from services.parties.models import (
     audit_log,
 )
 from services.parties.records.snapshot import end_of, start_of
-from services.parties.summary.schemas import Change
+from services.parties.summary.schemas import Change, FieldChange
 
 
 def changes_since(
@@ -76,4 +76,5 @@ def _change(row: Any) -> Change:
         actor=row["actor"],
         actor_role=row["actor_role"],
         fields=fields,
+        values=[FieldChange(field=k, before=before.get(k), after=after.get(k)) for k in fields],
     )

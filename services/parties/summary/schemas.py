@@ -157,6 +157,14 @@ def typed(summary: dict[str, Any]) -> dict[str, Any]:
     return Summary.model_validate(summary).model_dump(mode="json", exclude_unset=True)
 
 
+class FieldChange(BaseModel):
+    """One field of a change: its value before and after (JSON, as the audit log keeps it)."""
+
+    field: str
+    before: Any = None
+    after: Any = None
+
+
 class Change(BaseModel):
     """An entry of `/changes`: what changed in one record, by whom, when."""
 
@@ -170,3 +178,4 @@ class Change(BaseModel):
     actor: str
     actor_role: str
     fields: list[str]
+    values: list[FieldChange] = Field(description="Each changed field, before → after")
