@@ -99,6 +99,8 @@ class StockpileState(ApiModel):
     name: str
     deadline: date | None
     status: str | None
+    verified: bool | None = None
+    unverified_because: str | None = None
     mines_destroyed: int | None
 
 

@@ -100,7 +100,9 @@ def clearance_gantt(bars: list[TimelineBar], today: date) -> go.Figure:
             x=[_ms(b.original, b.extended) for b in extended if b.extended],
             orientation="h",
             marker_color=EXTENSION_COLOUR,
-            name="extension granted → extended deadline",
+            # Hatched: an extended deadline that rests on an unverified input (docs/data.md).
+            marker_pattern_shape=["/" if not b.verified else "" for b in extended],
+            name="extension granted → extended deadline (hatched: unverified)",
             customdata=[[b.extended.isoformat() if b.extended else ""] for b in extended],
             hovertemplate="%{y}: extended to %{customdata[0]}<extra></extra>",
         )

@@ -21,6 +21,7 @@ def stockpile_rows(summary: Summary) -> list[dict[str, Any]]:
             "Article 4 deadline": day(s.deadline),
             "status": DEADLINE_LABELS.get(s.status or "", s.status),
             "overdue": s.status == "overdue",
+            "verified": verification(s.verified, s.unverified_because),
             "mines destroyed (reported)": s.mines_destroyed,
         }
         for s in summary.stockpile_destruction.still_destroying.states
@@ -37,6 +38,8 @@ class TimelineBar:
     original: date
     extended: date | None
     status: str
+    verified: bool = True
+    unverified_because: str | None = None
 
 
 def clearance_timeline(deadlines: list[PartyDeadline]) -> list[TimelineBar]:
@@ -50,6 +53,8 @@ def clearance_timeline(deadlines: list[PartyDeadline]) -> list[TimelineBar]:
             original=d.original_due or d.due,
             extended=d.due if d.original_due else None,
             status=d.status,
+            verified=d.verified,
+            unverified_because=d.unverified_because,
         )
         for d in deadlines
         if d.kind == CLEARANCE and d.status != "met" and d.entry_into_force
@@ -67,9 +72,17 @@ def timeline_rows(bars: list[TimelineBar]) -> list[dict[str, Any]]:
             "original deadline": b.original,
             "extended deadline": b.extended or "",
             "status": b.status,
+            "verified": verification(b.verified, b.unverified_because),
         }
         for b in bars
     ]
+
+
+def verification(verified: bool | None, because: str | None) -> str:
+    """The "verified" cell: a deadline resting on an unverified input says so, with why."""
+    if verified is None:
+        return ""
+    return "yes" if verified else f"unverified: {because}"
 
 
 def met_on(deadline: Deadline) -> str | None:
@@ -103,7 +116,7 @@ def deadline_rows(deadlines: list[Deadline]) -> list[dict[str, Any]]:
             "year covered": d.covers_year,
             "met on": met_on(d),
             "source": d.source,
-            "verified": "yes" if d.verified else f"no: {d.unverified_because}",
+            "verified": verification(d.verified, d.unverified_because),
         }
         for d in deadlines
     ]

@@ -15,7 +15,9 @@ ui.how_to_read(
     "One bar per State Party still clearing mined areas: the **dark blue** part runs from the "
     "Convention's entry into force for it to its original deadline (ten years); the **light blue** "
     "part to the deadline an extension granted. The dashed red line is the day chosen in the "
-    "sidebar: a bar that ends before it is overdue."
+    "sidebar: a bar that ends before it is overdue. A **hatched** extension rests on an "
+    "unverified input (a deposit date, or the extension's pairing with the State, that no "
+    "located source states; the table says which): shown, never presented as sourced."
 )
 api = ui.client()
 

@@ -150,6 +150,13 @@ def test_clearance_timeline_has_38_bars_with_extensions(answers: dict) -> None:
     assert completed.pop("NIC")["completed on"] == "2010-04-13"
     assert {row["completed on"] for row in completed.values()} == {"date not recorded"}
     figure = charts.clearance_gantt(bars, date(2010, 5, 1))
+    # An extended deadline that rests on an unverified input is drawn hatched: among them those
+    # whose pairing with their State no located source confirms.
+    extended = [b for b in bars if b.extended]
+    hatched = {b.iso3 for b, shape in zip(extended, figure.data[1].marker.pattern.shape) if shape}
+    assert hatched == {b.iso3 for b in extended if not b.verified}
+    assert {"BIH", "DNK", "ECU", "GBR", "PER", "SEN", "VEN"} <= hatched
+    assert "KHM" not in hatched
     assert len(figure.data) == 2
     assert len(figure.data[1].y) == sum(1 for b in bars if b.extended)
 

@@ -125,6 +125,16 @@ def test_deadlines_resting_on_unverified_dates_say_so(api: PartiesApi) -> None:
     assert unpaired == {"BIH", "DNK", "ECU", "GBR", "HRV", "PER", "SEN", "VEN", "ZWE"}
     detail = api.client.get("/states/ARG").json()["deadlines"]
     assert [d["verified"] for d in detail] == [d["verified"] for d in argentina]
+    # And in the summary: the deadlines it lists say whether they rest on unverified inputs.
+    summary = api.client.get("/summary").json()
+    listed = summary["clearance"]["next_deadlines"] + summary["clearance"]["overdue"]
+    by_state = {item["iso3"]: item for item in listed}
+    assert by_state and all("verified" in item for item in listed)
+    assert {iso3 for iso3, item in by_state.items() if not item["verified"]} >= (
+        set(by_state) & unpaired
+    )
+    destroying = summary["stockpile_destruction"]["still_destroying"]["states"]
+    assert all(isinstance(item["verified"], bool) for item in destroying)
 
 
 def test_the_plans_dated_undertakings_are_deadlines_of_the_parties_they_bind(

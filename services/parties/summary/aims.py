@@ -159,6 +159,12 @@ def _statements(states: list[State]) -> list[dict[str, Any]]:
     return results
 
 
+def _verification(deadline: Any) -> dict[str, Any]:
+    """Whether a deadline rests on verified inputs, and if not why (unverified travels)."""
+    because = deadline.unverified_because
+    return {"verified": because is None, "unverified_because": because}
+
+
 def _status_of(deadlines: list[Any], kind: DeadlineKind) -> Any:
     return next((d for d in deadlines if d.kind is kind), None)
 
@@ -176,6 +182,7 @@ def stockpile_destruction(snapshot: Snapshot, deadlines: Mapping[str, list[Any]]
                 "name": snapshot.states[obligations.iso3].name,
                 "deadline": deadline.due.isoformat() if deadline else None,
                 "status": deadline.status.value if deadline else None,
+                **(_verification(deadline) if deadline else {}),
                 "mines_destroyed": obligations.mines_destroyed,
                 "source": obligations.article4_source,
             }
@@ -210,6 +217,7 @@ def clearance(snapshot: Snapshot, deadlines: Mapping[str, list[Any]]) -> dict[st
                     "due": deadline.due.isoformat(),
                     "status": deadline.status.value,
                     "extended": deadline.original_due is not None,
+                    **_verification(deadline),
                 }
             )
     upcoming.sort(key=lambda item: item["due"])

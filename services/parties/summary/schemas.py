@@ -43,6 +43,10 @@ class StillDestroying(Section):
     name: str
     deadline: date | None
     status: str | None = Field(description="the Article 4 deadline's status on the day")
+    verified: bool | None = Field(
+        default=None, description="false when the deadline rests on an unverified date"
+    )
+    unverified_because: str | None = None
     mines_destroyed: int | None
     source: str
 
@@ -53,6 +57,8 @@ class ClearanceDeadline(Section):
     due: date
     status: str
     extended: bool
+    verified: bool = Field(description="false when the deadline rests on an unverified input")
+    unverified_because: str | None = None
 
 
 class Counted(Section):
