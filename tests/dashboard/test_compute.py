@@ -153,7 +153,8 @@ def test_clearance_timeline_has_38_bars_with_extensions(answers: dict) -> None:
     # An extended deadline that rests on an unverified input is drawn hatched: among them those
     # whose pairing with their State no located source confirms.
     extended = [b for b in bars if b.extended]
-    hatched = {b.iso3 for b, shape in zip(extended, figure.data[1].marker.pattern.shape) if shape}
+    shapes = figure.data[1].marker.pattern.shape
+    hatched = {b.iso3 for b, shape in zip(extended, shapes, strict=True) if shape}
     assert hatched == {b.iso3 for b in extended if not b.verified}
     assert {"BIH", "DNK", "ECU", "GBR", "PER", "SEN", "VEN"} <= hatched
     assert "KHM" not in hatched
