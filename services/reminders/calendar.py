@@ -49,7 +49,8 @@ def _vevent(event: Event, rule: Rule | None) -> VEvent:
     vevent.add("summary", event.title)
     if event.location:
         vevent.add("location", event.location)
-    vevent.add("description", f"Source: {event.source}")
+    unverified = f"\nUnverified: {event.unverified_because}" if event.unverified_because else ""
+    vevent.add("description", f"Source: {event.source}{unverified}")
     vevent.add("categories", [event.kind])
     vevent.add("transp", "TRANSPARENT")
     for offset in offsets_of(event, rule) if rule is not None else []:

@@ -25,6 +25,7 @@ class PartyDeadline:
     status: str
     source: str
     covers_year: int | None
+    unverified_because: str | None = None  # the parties service's reason, when unverified
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def _deadline(item: dict[str, Any]) -> PartyDeadline:
         status=str(item["status"]),
         source=str(item["source"]),
         covers_year=int(year) if year is not None else None,
+        unverified_because=item.get("unverified_because"),
     )
 
 

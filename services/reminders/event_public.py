@@ -37,6 +37,11 @@ class EventPublic(BaseModel):
         "(a meeting) or past (a deadline: its status is the parties service's)"
     )
 
+    verified: bool = Field(
+        description="false for a party's deadline that rests on an unverified input"
+    )
+    unverified_because: str | None = Field(description="Why `verified` is false")
+
     @classmethod
     def of(cls, event: Event, today: date) -> EventPublic:
         """Shape an event row for an answer or a message, as it stands on `today`."""
@@ -51,4 +56,6 @@ class EventPublic(BaseModel):
             iso3=event.iso3,
             source=event.source,
             status=shown_status(event, today),
+            verified=event.unverified_because is None,
+            unverified_because=event.unverified_because,
         )

@@ -82,6 +82,8 @@ class Event(RemindersTable, Versioned, table=True):
     # Listed in /calendar.ics: meetings, Convention-wide dates and the seed's important dates.
     on_calendar: bool
     status: str = Field(max_length=16)  # scheduled, or met (a deadline the party has met)
+    # A party's deadline that rests on an unverified input, and why (None: verified).
+    unverified_because: str | None = None
     version: int = 1
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)

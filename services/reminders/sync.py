@@ -184,6 +184,7 @@ def _new_event(key: str, party: PartyDeadlines, deadline: PartyDeadline, at: dat
         origin="parties",
         on_calendar=False,
         status=_status(deadline),
+        unverified_because=deadline.unverified_because,
         created_at=at,
         updated_at=at,
         updated_by=SYNC.id,
@@ -192,7 +193,10 @@ def _new_event(key: str, party: PartyDeadlines, deadline: PartyDeadline, at: dat
 
 def _update(session: Session, event: Event, deadline: PartyDeadline, at: datetime) -> bool:
     """Follow a deadline that moved or was met; the title (the seed's, say) stays."""
-    values: dict[str, object] = {"status": _status(deadline)}
+    values: dict[str, object] = {
+        "status": _status(deadline),
+        "unverified_because": deadline.unverified_because,
+    }
     if event.starts_on != deadline.due:
         assert event.iso3 is not None
         values |= {

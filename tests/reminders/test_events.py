@@ -41,6 +41,8 @@ def test_list_events_holds_the_seven_2010_dates(api: RemindersApi) -> None:
         "iso3": None,
         "source": 'seed: "8. Important dates | 2010"',
         "status": "scheduled",
+        "verified": True,
+        "unverified_because": None,
     }
 
 

@@ -106,6 +106,19 @@ def test_sync_pulls_every_partys_deadlines_and_again_changes_nothing(
         False,
     )
     assert report.source.startswith("parties service, deadlines of UKR: Article 7.2")
+    # Unverified travels: Argentina's deposit date is inferred, so are the deadlines from it.
+    argentina = event(database_url, "deadline:ARG:article7_initial_report")
+    assert argentina.unverified_because == (
+        "derived from an entry into force whose deposit date no located source states"
+    )
+    assert event(database_url, "deadline:AFG:article7_initial_report").unverified_because is None
+    with open_api(database_url, parties.transport()) as client:
+        listed = client.get("/events", params={"iso3": "ARG", "kind": "deadline"}).json()
+        feed = client.get("/calendar/ARG.ics").text
+    verified = {item["title"]: item["verified"] for item in listed["items"]}
+    assert verified["Argentina: initial transparency report due (Article 7.1)"] is False
+    assert verified["Argentina: transparency report covering 2010 due (Article 7.2)"] is True
+    assert "Unverified: derived from an entry into force" in feed.replace("\r\n ", "")
     before = row_counts(database_url)
     again = sync(database_url, parties.transport())
     assert (again.outcome, again.changed) == ("ok", 0)
