@@ -16,12 +16,11 @@ from sqlmodel import Field, SQLModel
 from services.common.audit import audit_table
 from services.common.db import Versioned, new_registry
 from services.common.idempotency import idempotency_table
+from services.parties.coverage.schemas import CoverageFields
+from services.parties.extensions.schemas import ExtensionFields, ExtensionRequestRecord
+from services.parties.reports.schemas import Article7ReportFields
 from services.parties.schemas import (
-    Article7ReportFields,
     CommitmentFields,
-    CoverageFields,
-    ExtensionFields,
-    ExtensionRequestRecord,
     MembershipFields,
     ObligationsFields,
     RegionFields,

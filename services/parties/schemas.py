@@ -13,14 +13,13 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
-    StringConstraints,
 )
 from sqlmodel import AutoString, SQLModel
 from sqlmodel import Field as SQLField
 
 from services.common.basis import Basis
 from services.common.db import EnumText, UrlText
-from services.common.types import IsoDate, Label, Narrative, NoControlCharacters, UtcDateTime
+from services.common.types import IsoDate, Label, Narrative, UtcDateTime
 
 EARLIEST = date(1997, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -255,147 +254,6 @@ class HistoryEntry(Output):
     actor_role: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-
-
-# ---------------------------------------------------------------- extension requests
-
-
-class ExtensionRequestFields(SQLModel):
-    """What a state writes in its extension request (Article 5.4): the table's, the request's
-    and the answer's."""
-
-    requested_deadline: TreatyDate
-    # 5.4 (b): reasons, state of work, means available, impediments
-    explanation: Annotated[Narrative, Field(min_length=1)] = SQLField(sa_type=AutoString)
-    # 5.4 (c): humanitarian, social, economic, environmental
-    implications: Narrative = SQLField(default="", sa_type=AutoString)
-    other_information: Narrative = SQLField(default="", sa_type=AutoString)  # 5.4 (d)
-
-
-class ExtensionRequestRecord(ExtensionRequestFields):
-    """A request as recorded: the state's content, and what the meetings did with it."""
-
-    current_deadline: date
-    status: str = SQLField(max_length=16)  # submitted, under_analysis, granted, refused
-    analysis: str | None = SQLField(default=None, sa_type=AutoString)
-    decided_at: str | None = SQLField(default=None, max_length=200)  # the meeting, by name
-    meeting_id: int | None = None  # the meeting, by its event id on the calendar
-    decided_on: date | None = None
-    granted_deadline: date | None = None
-    submitted_at: UtcDateTime
-
-
-class ExtensionRequestCreate(ExtensionRequestFields, Input):  # type: ignore[misc]
-    """A state's request: the content Article 5.4 asks for, nothing else."""
-
-
-class ExtensionAnalysis(Input):
-    analysis: Annotated[Narrative, Field(min_length=1)]
-
-
-class ExtensionDecisionKind(StrEnum):
-    GRANTED = "granted"
-    REFUSED = "refused"
-
-
-DocumentReference = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), NoControlCharacters
-]
-
-
-class ExtensionDecision(Input):
-    """The decision of the Meeting of the States Parties or Review Conference (Article 5.5)."""
-
-    decision: ExtensionDecisionKind
-    meeting_id: int = Field(
-        ge=1,
-        description="The event id, on the reminders service's calendar, of the Meeting of the "
-        "States Parties or Review Conference that took the decision",
-        examples=[7],
-    )
-    decided_on: TreatyDate = Field(description="A day of that meeting")
-    granted_deadline: TreatyDate | None = Field(
-        default=None, description="The deadline granted, if not the one requested"
-    )
-    source: DocumentReference | None = Field(
-        default=None,
-        description="The document recording the decision (its symbol or URL); without one the "
-        "extension is recorded as unverified",
-        examples=["APLC/MSP.10/2010/7"],
-    )
-
-
-class ExtensionRequestPublic(ExtensionRequestRecord, Output):  # type: ignore[misc]
-    id: int
-    iso3: str
-    version: int
-
-
-class ExtensionFields(SQLModel):
-    """An extension of an Article 5 deadline as granted: the table's and the answer's."""
-
-    original_deadline: date
-    extended_deadline: date
-    granted_at: str = SQLField(max_length=200)
-    granted_on: date
-    source: str
-    verified: bool
-
-
-class ExtensionPublic(ExtensionFields, Output):  # type: ignore[misc]
-    iso3: str
-
-
-# ---------------------------------------------------------------- Article 7
-
-
-Period = Annotated[str, StringConstraints(pattern=r"^(initial|(19|20)\d\d)$")]
-
-
-class Article7ReportFields(SQLModel):
-    """A transparency report as a state records it: the table's, the request's, the answer's."""
-
-    period: Period = SQLField(
-        sa_type=AutoString(8),
-        description='"initial", or the calendar year the annual report covers, e.g. "2009"',
-    )
-    submitted_on: TreatyDate
-    link: Url | None = SQLField(default=None, sa_type=UrlText(2000))
-
-
-class Article7ReportCreate(Article7ReportFields, Input):  # type: ignore[misc]
-    """A report to record: its period, when it was submitted, where it can be read."""
-
-
-class Article7ReportPublic(Article7ReportFields, Output):  # type: ignore[misc]
-    iso3: str
-    recorded_at: UtcDateTime
-
-
-# ---------------------------------------------------------------- coverage of the records
-
-
-class CoverageFields(SQLModel):
-    """From which due date the records of one kind are complete: the table's, the update's and
-    the answer's. Before it, or with none, a missing record is `not_recorded`, not a breach."""
-
-    complete_from: TreatyDate | None = Field(
-        default=None,
-        description="The first due date from which every such record is kept; null: not yet",
-    )
-    source: Annotated[Narrative, Field(min_length=3, max_length=2000)] = SQLField(
-        sa_type=AutoString, description="Who says the records are complete (a document, a URL)"
-    )
-
-
-class CoverageUpdate(CoverageFields, Input):  # type: ignore[misc]
-    """An admin's statement of how complete one kind of record is."""
-
-
-class CoveragePublic(CoverageFields, Output):  # type: ignore[misc]
-    kind: str
-    version: int
-    updated_at: UtcDateTime
 
 
 # ---------------------------------------------------------------- membership (admin)

@@ -12,11 +12,7 @@ from pydantic import ValidationError
 
 from services.common.errors import Unprocessable
 from services.parties.actions_client import ActionInfo
-from services.parties.schemas import (
-    COMMITMENT_FIELDS,
-    CommitmentPublic,
-    CommitmentUpdate,
-)
+from services.parties.schemas import COMMITMENT_FIELDS, CommitmentPublic, CommitmentUpdate
 
 # Derived from the commitment's one field list: a new field is a new column, in and out.
 CSV_COLUMNS = ["iso3", "action", "applies_to", *COMMITMENT_FIELDS, "version", "updated_at"]

@@ -11,9 +11,9 @@ from services.common.auth import AdminPrincipal
 from services.common.db import SessionDep
 from services.common.etag import json_with_etag, require_if_match
 from services.parties.coverage import service
+from services.parties.coverage.schemas import CoveragePublic, CoverageUpdate
 from services.parties.http import READ, WRITE, WRITES, ContextDep
 from services.parties.obligations.deadlines import DeadlineKind
-from services.parties.schemas import CoveragePublic, CoverageUpdate
 
 router = APIRouter()
 

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from services.common.audit import Actor, update_versioned
 from services.common.errors import NotFound
 from services.common.etag import version_etag
+from services.parties.coverage.schemas import CoverageUpdate
 from services.parties.models import RecordCoverage, audit_log
-from services.parties.schemas import CoverageUpdate
 
 
 def all_coverage(session: Session) -> Sequence[RecordCoverage]:

@@ -13,16 +13,16 @@ from services.common.etag import json_with_etag, require_if_match
 from services.common.idempotency import CreateOnceDep
 from services.common.routes import Iso3, RowId
 from services.parties.extensions import repository, service
-from services.parties.http import READ, WRITE, WRITES, ContextDep
-from services.parties.meetings_client import Meeting
-from services.parties.records import lookup
-from services.parties.schemas import (
+from services.parties.extensions.schemas import (
     ExtensionAnalysis,
     ExtensionDecision,
     ExtensionPublic,
     ExtensionRequestCreate,
     ExtensionRequestPublic,
 )
+from services.parties.http import READ, WRITE, WRITES, ContextDep
+from services.parties.meetings_client import Meeting
+from services.parties.records import lookup
 
 router = APIRouter()
 

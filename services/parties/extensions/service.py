@@ -12,6 +12,11 @@ from services.common.audit import Actor, create_versioned, update_versioned
 from services.common.errors import Conflict, Unprocessable
 from services.common.etag import version_etag
 from services.parties.extensions import repository
+from services.parties.extensions.schemas import (
+    ExtensionAnalysis,
+    ExtensionDecision,
+    ExtensionRequestCreate,
+)
 from services.parties.meetings_client import DECIDING_KINDS, Meeting
 from services.parties.models import (
     PENDING_REQUEST_STATUSES,
@@ -25,11 +30,6 @@ from services.parties.obligations.deadlines import (
     article5_deadline,
 )
 from services.parties.records import lookup
-from services.parties.schemas import (
-    ExtensionAnalysis,
-    ExtensionDecision,
-    ExtensionRequestCreate,
-)
 
 MAX_EXTENSION_YEARS = 10  # Article 5.3: "a period of up to ten years"
 

@@ -25,10 +25,7 @@ from services.parties.obligations.deadlines import (
 from services.parties.obligations.groups import PartyFacts, groups_of, undecided_of
 from services.parties.obligations.undertakings import owed_by
 from services.parties.records.snapshot import Snapshot
-from services.parties.schemas import (
-    DeadlinePublic,
-    ObligationsPublic,
-)
+from services.parties.schemas import DeadlinePublic, ObligationsPublic
 
 # Article 4 statuses meaning the party holds no stockpiles any more.
 STOCKPILES_GONE = ("no_stockpiles", "completed")

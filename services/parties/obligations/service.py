@@ -18,10 +18,7 @@ from services.parties.obligations.deadlines import (
 from services.parties.obligations.derive import deadline_public
 from services.parties.records import lookup
 from services.parties.records.snapshot import Snapshot
-from services.parties.schemas import (
-    ObligationsUpdate,
-    PartyDeadline,
-)
+from services.parties.schemas import ObligationsUpdate, PartyDeadline
 
 
 def obligations_etag(obligations: Obligations) -> str:

@@ -11,10 +11,7 @@ from services.common.routes import Iso3
 from services.parties.http import READ, WRITE, WRITES, ContextDep
 from services.parties.records import lookup
 from services.parties.reports import repository, service
-from services.parties.schemas import (
-    Article7ReportCreate,
-    Article7ReportPublic,
-)
+from services.parties.reports.schemas import Article7ReportCreate, Article7ReportPublic
 
 router = APIRouter()
 

@@ -13,9 +13,7 @@ from services.parties.models import (
     audit_log,
 )
 from services.parties.reports import repository
-from services.parties.schemas import (
-    Article7ReportCreate,
-)
+from services.parties.reports.schemas import Article7ReportCreate
 
 
 def record_report(

@@ -13,9 +13,7 @@ from services.parties.models import (
     State,
     audit_log,
 )
-from services.parties.schemas import (
-    MembershipUpdate,
-)
+from services.parties.schemas import MembershipUpdate
 
 
 def update_membership(

@@ -10,11 +10,7 @@ from functools import cache
 from services.parties.models import (
     State,
 )
-from services.parties.schemas import (
-    Membership,
-    Regions,
-    StateSummary,
-)
+from services.parties.schemas import Membership, Regions, StateSummary
 from services.parties.seed import read_rows
 
 REGION_GROUPS = {
