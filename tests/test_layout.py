@@ -65,3 +65,22 @@ def test_no_machine_specific_paths_are_committed() -> None:
         and path.name != "test_layout.py"
     ]
     assert offenders == []
+
+
+MAX_MODULE_LINES = 400  # a module longer than this is two concepts (docs/architecture.md)
+
+
+def test_no_module_of_the_services_or_the_dashboard_passes_400_lines() -> None:
+    modules = [
+        path
+        for path in tracked_files()
+        if path.suffix == ".py"
+        and path.relative_to(PROJECT_ROOT).parts[0] in ("services", "dashboard")
+        and "migrations" not in path.parts
+    ]
+    too_long = {
+        str(path.relative_to(PROJECT_ROOT)): lines
+        for path in modules
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert modules and too_long == {}
