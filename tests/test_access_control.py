@@ -80,6 +80,10 @@ ROUTES = [
         "parties", "PUT", "/parties/{iso3}/extension-requests/{request_id}/decision", {ADMIN},
         json={},
     ),
+    _route(
+        "parties", "PUT", "/coverage/{kind}", {ADMIN},
+        json={"complete_from": "2010-01-01", "source": "ISU records"},
+    ),
     _route("reminders", "POST", "/events", {ADMIN}, json=EVENT),
     _route("reminders", "PUT", "/events/{event_id}", {ADMIN}, json=EVENT),
     _route("reminders", "PUT", "/rules/{kind}", {ADMIN}, json={"before_days": [30]}),
@@ -100,6 +104,7 @@ ROUTES = [
     _route("reminders", "POST", "/committee-members/{member_id}/restore", {ADMIN}),
     _route("reminders", "POST", "/committee-members/{member_id}/webhook-secret", {ADMIN}),
     _route("reminders", "POST", "/reminders/plan", {ADMIN}),
+    _route("reminders", "POST", "/deadlines/sync", {ADMIN}),
     _route("reminders", "POST", "/deliveries/{delivery_id}/retry", {ADMIN}),
 ]  # fmt: skip
 # Reads of what is not public: contact points and what is sent to them.
