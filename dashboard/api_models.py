@@ -264,6 +264,14 @@ class ProgressCounts(ApiModel):
     applicable_parties: int
     membership_not_recorded: int
     by_status: dict[str, int]
+    group_figure: GroupFigure | None = None
+
+
+class GroupFigure(ApiModel):
+    """A source's count of a group whose members the records do not name."""
+
+    value: float
+    source: str
 
 
 class PartyProgress(ApiModel):

@@ -32,6 +32,8 @@ def _heatmap_row(item: ProgressCounts, section: str) -> dict[str, Any]:
         "parties bound": bound,
         # States Parties neither bound nor free: their membership of the group is not recorded.
         "membership not recorded": item.membership_not_recorded,
+        # Where a source counts the group without naming its members (the brochure's 64).
+        "counted by a source": int(item.group_figure.value) if item.group_figure else None,
     }
     for status in STATUSES:
         share = round(100 * item.by_status.get(status, 0) / bound, 1) if bound else None

@@ -278,6 +278,13 @@ class ActionProgressParty(Output):
     updated_at: UtcDateTime | None
 
 
+class GroupFigure(Output):
+    """A source's count of a group whose members the records do not name."""
+
+    value: float
+    source: str
+
+
 class ActionProgressCounts(Output):
     action_number: int
     applies_to: str
@@ -288,6 +295,11 @@ class ActionProgressCounts(Output):
     )
     by_status: dict[str, int] = Field(
         description="The parties bound, by the status they recorded; `not_recorded`: none yet"
+    )
+    group_figure: GroupFigure | None = Field(
+        default=None,
+        description="How many States Parties a source counts in `applies_to`, where the records "
+        "do not say which they are (the brochure's 64 without legislation)",
     )
 
 

@@ -224,3 +224,7 @@ def test_an_action_whose_group_no_record_decides_says_so(api: PartiesApi) -> Non
         )
     one = api.client.get(f"/actions/{rows['in_a_position_to_assist']['action_number']}/progress")
     assert one.json()["membership_not_recorded"] == 156
+    # The brochure counts the parties without legislation, though it names none of them.
+    legislation = rows["no_national_implementation_measures"]["group_figure"]
+    assert legislation["value"] == 64 and legislation["source"].startswith("seed")
+    assert rows["in_a_position_to_assist"]["group_figure"] is None

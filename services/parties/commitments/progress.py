@@ -17,6 +17,7 @@ from services.parties.schemas import (
     ActionProgressCounts,
     ActionProgressParty,
     CommitmentStatus,
+    GroupFigure,
 )
 
 
@@ -32,6 +33,7 @@ def progress_of_action(records: Records, action: ActionInfo) -> ActionProgress:
         applicable_parties=len(bound),
         membership_not_recorded=_undecided(records, action.applies_to),
         by_status=_by_status(counts),
+        group_figure=_group_figure(records, action.applies_to),
         parties=parties,
     )
 
@@ -53,9 +55,19 @@ def progress_counts(records: Records, actions: dict[int, ActionInfo]) -> list[Ac
                 applicable_parties=len(bound),
                 membership_not_recorded=_undecided(records, action.applies_to),
                 by_status=_by_status(counts),
+                group_figure=_group_figure(records, action.applies_to),
             )
         )
     return result
+
+
+# The groups a source counts without naming their members: group → its figure's key.
+GROUP_FIGURES = {"no_national_implementation_measures": "legislation_not_indicated"}
+
+
+def _group_figure(records: Records, group: str) -> GroupFigure | None:
+    figure = records.snapshot.figures.get(GROUP_FIGURES.get(group, ""))
+    return GroupFigure(value=figure.value, source=figure.source) if figure else None
 
 
 def _by_status(counts: Counter[str]) -> dict[str, int]:
