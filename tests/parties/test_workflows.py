@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -35,6 +37,13 @@ def tajikistan(writable: PartiesApi) -> dict[str, str]:
     return bearer(create_key(writable.url, Role.STATE, "TJK"))
 
 
+@pytest.fixture
+def after_the_meeting(writable: PartiesApi, actions_client: TestClient) -> Iterator[PartiesApi]:
+    """The same records on 6 December 2010, once the Tenth Meeting (29 Nov-3 Dec) has sat."""
+    with open_api(writable.url, actions_client, today=date(2010, 12, 6)) as client:
+        yield replace(writable, client=client)
+
+
 GRANTED = {"decision": "granted", "meeting_id": TENTH_MEETING_ID, "decided_on": "2010-12-03"}
 REFUSED = {**GRANTED, "decision": "refused"}
 
@@ -66,11 +75,13 @@ def submitted(api: PartiesApi, key: dict, deadline: str) -> int:
 
 
 def test_a_granted_extension_moves_the_deadline_and_keeps_both(
-    writable: PartiesApi, tajikistan: dict
+    after_the_meeting: PartiesApi, tajikistan: dict
 ) -> None:
-    before = {d["kind"]: d for d in writable.client.get("/parties/TJK/deadlines").json()["items"]}
+    before = {
+        d["kind"]: d for d in after_the_meeting.client.get("/parties/TJK/deadlines").json()["items"]
+    }
     assert before["article5_clearance"]["due"] == "2020-04-01"
-    created = writable.client.post(
+    created = after_the_meeting.client.post(
         "/parties/TJK/extension-requests",
         json={**REQUEST, "requested_deadline": "2025-04-01"},
         headers=tajikistan,
@@ -79,46 +90,65 @@ def test_a_granted_extension_moves_the_deadline_and_keeps_both(
     request_id = created.json()["id"]
     assert created.json()["current_deadline"] == "2020-04-01"
     path = f"/parties/TJK/extension-requests/{request_id}"
-    analysed = writable.client.put(
+    analysed = after_the_meeting.client.put(
         f"{path}/analysis",
         json={"analysis": "Plan is credible."},
-        headers={**writable.admin, "If-Match": etag_of(writable.client, path)},
+        headers={**after_the_meeting.admin, "If-Match": etag_of(after_the_meeting.client, path)},
     )
     assert analysed.status_code == 200 and analysed.json()["status"] == "under_analysis"
-    assert "needs_article5_extension" in writable.client.get("/states/TJK").json()["groups"]
-    decided = decide(writable, request_id, {**GRANTED, "source": "APLC/MSP.10/2010/7"})
+    assert (
+        "needs_article5_extension" in after_the_meeting.client.get("/states/TJK").json()["groups"]
+    )
+    decided = decide(after_the_meeting, request_id, {**GRANTED, "source": "APLC/MSP.10/2010/7"})
     assert decided.status_code == 200, decided.text
     assert decided.json()["decided_at"] == "Tenth Meeting of the States Parties (Geneva, 2010)"
     assert decided.json()["meeting_id"] == TENTH_MEETING_ID
-    after = {d["kind"]: d for d in writable.client.get("/parties/TJK/deadlines").json()["items"]}
+    after = {
+        d["kind"]: d for d in after_the_meeting.client.get("/parties/TJK/deadlines").json()["items"]
+    }
     assert after["article5_clearance"]["due"] == "2025-04-01"
     assert after["article5_clearance"]["original_due"] == "2010-04-01"
-    extensions = writable.client.get("/parties/TJK/extensions").json()
+    extensions = after_the_meeting.client.get("/parties/TJK/extensions").json()
     assert [e["extended_deadline"] for e in extensions] == ["2020-04-01", "2025-04-01"]
-    assert writable.client.get(path).json()["status"] == "granted"
-    assert decide(writable, request_id, REFUSED).status_code == 409
+    assert after_the_meeting.client.get(path).json()["status"] == "granted"
+    assert decide(after_the_meeting, request_id, REFUSED).status_code == 409
     granted = extensions[-1]
     assert (granted["verified"], granted["source"]) == (True, "APLC/MSP.10/2010/7")
 
 
-def test_a_refused_request_leaves_the_deadline(writable: PartiesApi, tajikistan: dict) -> None:
-    request_id = submitted(writable, tajikistan, "2022-04-01")
-    analyse(writable, request_id)
-    assert decide(writable, request_id, REFUSED).status_code == 200
+def test_a_refused_request_leaves_the_deadline(
+    after_the_meeting: PartiesApi, tajikistan: dict
+) -> None:
+    request_id = submitted(after_the_meeting, tajikistan, "2022-04-01")
+    analyse(after_the_meeting, request_id)
+    assert decide(after_the_meeting, request_id, REFUSED).status_code == 200
     deadlines = {
-        d["kind"]: d for d in writable.client.get("/parties/TJK/deadlines").json()["items"]
+        d["kind"]: d for d in after_the_meeting.client.get("/parties/TJK/deadlines").json()["items"]
     }
     assert deadlines["article5_clearance"]["due"] == "2020-04-01"
 
 
-def test_a_decision_needs_the_analysis_first(writable: PartiesApi, tajikistan: dict) -> None:
-    request_id = submitted(writable, tajikistan, "2022-04-01")
-    before = decide(writable, request_id, GRANTED)
+def test_a_decision_needs_the_analysis_first(
+    after_the_meeting: PartiesApi, tajikistan: dict
+) -> None:
+    request_id = submitted(after_the_meeting, tajikistan, "2022-04-01")
+    before = decide(after_the_meeting, request_id, GRANTED)
     assert before.status_code == 409
     assert "analysis first" in before.json()["detail"]
-    assert writable.client.get("/parties/TJK/extensions").json()[-1]["extended_deadline"] == (
-        "2020-04-01"
-    )
+    assert after_the_meeting.client.get("/parties/TJK/extensions").json()[-1][
+        "extended_deadline"
+    ] == ("2020-04-01")
+
+
+def test_a_decision_is_not_recorded_before_its_meeting(
+    writable: PartiesApi, tajikistan: dict
+) -> None:
+    # 1 May 2010: the Tenth Meeting has not sat yet, so no decision of it can be recorded.
+    request_id = submitted(writable, tajikistan, "2022-04-01")
+    analyse(writable, request_id)
+    early = decide(writable, request_id, GRANTED)
+    assert early.status_code == 422
+    assert "after today" in early.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -131,27 +161,29 @@ def test_a_decision_needs_the_analysis_first(writable: PartiesApi, tajikistan: d
     ids=["not-a-deciding-meeting", "outside-the-meeting", "no-such-meeting"],
 )
 def test_a_decision_is_taken_by_a_meeting_of_the_states_parties_on_its_days(
-    writable: PartiesApi, tajikistan: dict, body: dict, detail: str
+    after_the_meeting: PartiesApi, tajikistan: dict, body: dict, detail: str
 ) -> None:
-    request_id = submitted(writable, tajikistan, "2022-04-01")
-    analyse(writable, request_id)
-    refused = decide(writable, request_id, body)
+    request_id = submitted(after_the_meeting, tajikistan, "2022-04-01")
+    analyse(after_the_meeting, request_id)
+    refused = decide(after_the_meeting, request_id, body)
     assert refused.status_code == 422, refused.text
     assert detail in refused.json()["detail"]
-    assert writable.client.get(f"/parties/TJK/extension-requests/{request_id}").json()[
+    assert after_the_meeting.client.get(f"/parties/TJK/extension-requests/{request_id}").json()[
         "status"
     ] == ("under_analysis")
 
 
-def test_a_grant_without_its_document_is_unverified(writable: PartiesApi, tajikistan: dict) -> None:
-    request_id = submitted(writable, tajikistan, "2022-04-01")
-    analyse(writable, request_id)
-    assert decide(writable, request_id, GRANTED).status_code == 200
-    granted = writable.client.get("/parties/TJK/extensions").json()[-1]
+def test_a_grant_without_its_document_is_unverified(
+    after_the_meeting: PartiesApi, tajikistan: dict
+) -> None:
+    request_id = submitted(after_the_meeting, tajikistan, "2022-04-01")
+    analyse(after_the_meeting, request_id)
+    assert decide(after_the_meeting, request_id, GRANTED).status_code == 200
+    granted = after_the_meeting.client.get("/parties/TJK/extensions").json()[-1]
     assert granted["verified"] is False
     clearance = next(
         d
-        for d in writable.client.get("/parties/TJK/deadlines").json()["items"]
+        for d in after_the_meeting.client.get("/parties/TJK/deadlines").json()["items"]
         if d["kind"] == "article5_clearance"
     )
     assert (clearance["due"], clearance["verified"]) == ("2022-04-01", False)

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from services.common.auth import Role
@@ -24,6 +23,7 @@ from tests.reminders.conftest import (
     add_recipient,
     at,
     open_api,
+    open_parties,
     parties_down,
     plan,
     prepare_database,
@@ -127,27 +127,37 @@ def test_sync_pulls_every_partys_deadlines_and_again_changes_nothing(
     }
 
 
-def decide_extension(client: TestClient, url: str, iso3: str, deadline: str) -> None:
-    admin = bearer(create_key(url, Role.ADMIN))
-    request = client.post(
-        f"/parties/{iso3}/extension-requests",
-        json={"requested_deadline": deadline, "explanation": "Remaining areas in the north."},
-        headers=admin,
-    )
-    assert request.status_code == 201, request.text
-    path = f"/parties/{iso3}/extension-requests/{request.json()['id']}"
-    analysis = client.put(
-        f"{path}/analysis",
-        json={"analysis": "The plan is credible."},
-        headers={**admin, "If-Match": request.headers["etag"]},
-    )
-    assert analysis.status_code == 200, analysis.text
-    decision = client.put(
-        f"{path}/decision",
-        json={"decision": "granted", "meeting_id": TENTH_MEETING_ID, "decided_on": "2010-12-03"},
-        headers={**admin, "If-Match": analysis.headers["etag"]},
-    )
-    assert decision.status_code == 200, decision.text
+def decide_extension(parties: PartiesApp, iso3: str, deadline: str) -> None:
+    """Grant an extension through the parties service, as on 6 December 2010, once the Tenth
+    Meeting (29 November-3 December) has decided it."""
+    admin = bearer(create_key(parties.url, Role.ADMIN))
+    with open_parties(parties.url, today=date(2010, 12, 6)) as client:
+        request = client.post(
+            f"/parties/{iso3}/extension-requests",
+            json={"requested_deadline": deadline, "explanation": "Remaining areas in the north."},
+            headers=admin,
+        )
+        assert request.status_code == 201, request.text
+        path = f"/parties/{iso3}/extension-requests/{request.json()['id']}"
+        analysis = client.put(
+            f"{path}/analysis",
+            json={"analysis": "The plan is credible."},
+            headers={**admin, "If-Match": request.headers["etag"]},
+        )
+        assert analysis.status_code == 200, analysis.text
+        decision = client.put(
+            f"{path}/decision",
+            json={
+                "decision": "granted",
+                "meeting_id": TENTH_MEETING_ID,
+                "decided_on": "2010-12-03",
+            },
+            headers={**admin, "If-Match": analysis.headers["etag"]},
+        )
+        assert decision.status_code == 200, decision.text
+    # Written by another process: the service under test would see it at its next check of the
+    # database (`check_seconds`); the test tells it now rather than waiting.
+    parties.client.app.state.current.invalidate()  # type: ignore[attr-defined]
 
 
 def test_a_granted_extension_moves_the_deadline_and_its_reminders(
@@ -163,7 +173,7 @@ def test_a_granted_extension_moves_the_deadline_and_its_reminders(
         date(2010, 12, 25),
         date(2011, 1, 2),
     ]
-    decide_extension(writable_parties.client, writable_parties.url, "TCD", "2013-01-01")
+    decide_extension(writable_parties, "TCD", "2013-01-01")
     assert sync(database_url, writable_parties.transport()).changed == 1
     moved = event(database_url, CHAD_ARTICLE5)
     assert moved.starts_on == date(2013, 1, 1)
@@ -191,7 +201,7 @@ def test_following_syncs_only_when_a_deadline_moved(
     # Nothing moved: the parties service answers 304 and nothing is written, not even a run.
     assert follow(database_url, writable_parties.transport(), etag) == (None, etag)
     assert row_counts(database_url)["sync_runs"] == runs
-    decide_extension(writable_parties.client, writable_parties.url, "TCD", "2013-01-01")
+    decide_extension(writable_parties, "TCD", "2013-01-01")
     moved, newer = follow(database_url, writable_parties.transport(), etag)
     assert moved is not None and (moved.outcome, moved.changed) == ("ok", 1) and newer != etag
     assert event(database_url, CHAD_ARTICLE5).starts_on == date(2013, 1, 1)
@@ -273,7 +283,7 @@ def test_an_admin_syncs_now_and_the_reminders_follow(
         first = client.post("/deadlines/sync", headers=admin)
         assert first.status_code == 200, first.text
         assert first.json()["sync"]["parties"] == 156
-        decide_extension(writable_parties.client, writable_parties.url, "TCD", "2013-01-01")
+        decide_extension(writable_parties, "TCD", "2013-01-01")
         again = client.post("/deadlines/sync", headers=admin).json()
     assert (again["sync"]["changed"], again["plan"]["moved"]) == (1, 3)
     assert [r.due_at.date() for r in reminders_of(database_url, CHAD_ARTICLE5)] == [

@@ -175,6 +175,7 @@ def decide_extension_request(
         if_match=partial(require_if_match, request),
         actor=principal.actor,
         at=ctx.now,
+        today=ctx.today,
     )
     response.headers["ETag"] = service.request_etag(row)
     return ExtensionRequestPublic.model_validate(row)

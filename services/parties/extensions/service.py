@@ -128,6 +128,7 @@ def decide_request(
     if_match: Callable[[str], None],
     actor: Actor,
     at: datetime,
+    today: date,
 ) -> ExtensionRequest:
     """Record the meeting's decision; a grant moves the party's Article 5 deadline. `if_match`
     must accept the ETag of the request read; `meeting` is the calendar's event the decision
@@ -135,6 +136,11 @@ def decide_request(
     request = repository.get_request(session, iso3=state.iso3, request_id=request_id)
     if_match(request_etag(request))
     _check_decidable(request, meeting, body)
+    if body.decided_on > today:
+        raise Unprocessable(
+            f"decided_on ({body.decided_on}) is after today ({today}): a decision is recorded "
+            "once the meeting has taken it."
+        )
     granted = body.granted_deadline or request.requested_deadline
     values: dict[str, Any] = {
         "status": body.decision.value,
