@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from dashboard.api_models import State, Summary
 from dashboard.compute.formatting import day, membership_label
 
+# South Sudan became independent on 9 July 2011 (admitted to the United Nations by General
+# Assembly resolution A/RES/65/308 of 14 July 2011): before it, its territory was Sudan's, and the
+# map draws it so rather than as a hole. After it the records hold no South Sudan: no data.
+SOUTH_SUDAN_INDEPENDENCE = date(2011, 7, 9)
 
-def map_rows(states: list[State]) -> list[dict[str, Any]]:
-    """One row per state for the world map."""
-    return [
+
+def map_rows(states: list[State], as_of: date) -> list[dict[str, Any]]:
+    """One row per state for the world map, the borders of `as_of`."""
+    rows = [
         {
             "iso3": s.iso3,
             "state": s.name,
@@ -19,6 +25,12 @@ def map_rows(states: list[State]) -> list[dict[str, Any]]:
         }
         for s in states
     ]
+    sudan = next((row for row in rows if row["iso3"] == "SDN"), None)
+    if sudan is not None and as_of < SOUTH_SUDAN_INDEPENDENCE:
+        rows.append(
+            {**sudan, "iso3": "SSD", "state": f"{sudan['state']} (its south until 9 July 2011)"}
+        )
+    return rows
 
 
 def non_party_rows(states: list[State]) -> list[dict[str, Any]]:

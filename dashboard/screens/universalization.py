@@ -16,7 +16,7 @@ api = ui.client()
 
 states = ui.data_or_notice(ui.fetch(api.states, ui.as_of()))
 if states is not None:
-    rows = map_rows(states)
+    rows = map_rows(states, ui.as_of())
     st.subheader("States Parties and States not party")
     st.plotly_chart(charts.world_map(rows), config=charts.TOPOJSON_CONFIG, key="world-map")
     ui.table(rows, "states")

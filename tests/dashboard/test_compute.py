@@ -121,9 +121,13 @@ def test_regions_and_map_rows(answers: dict) -> None:
     regions = {row["region"]: row for row in region_rows(answers["summary"])}
     assert regions["Americas"]["not party"] == "CUB, USA"
     assert regions["Sub-Saharan Africa"]["not party"] == "SOM"
-    rows = map_rows(answers["states"])
-    assert len(rows) == 195
-    assert sum(row["status"] == "State Party" for row in rows) == 156
+    rows = map_rows(answers["states"], date(2010, 5, 1))
+    # The 195 States, and South Sudan's territory drawn as Sudan's (independent 9 July 2011).
+    assert len(rows) == 196
+    south = next(row for row in rows if row["iso3"] == "SSD")
+    assert south["status"] == next(row for row in rows if row["iso3"] == "SDN")["status"]
+    assert sum(row["status"] == "State Party" for row in rows if row["iso3"] != "SSD") == 156
+    assert len(map_rows(answers["states"], date(2011, 7, 9))) == 195
     assert len(non_party_rows(answers["states"])) == 39
 
 
@@ -339,8 +343,9 @@ def test_change_rows() -> None:
 
 
 def test_world_map_uses_iso3_and_local_shapes(answers: dict) -> None:
-    figure = charts.world_map(map_rows(answers["states"]))
+    figure = charts.world_map(map_rows(answers["states"], date(2010, 5, 1)))
     assert {trace.locationmode for trace in figure.data} == {"ISO-3"}
-    assert sum(len(trace.locations) for trace in figure.data) == 195
+    # The 195 States, and in 2010 South Sudan's shape drawn with Sudan's status.
+    assert sum(len(trace.locations) for trace in figure.data) == 196
     assert figure.layout.geo.resolution == 50
     assert charts.TOPOJSON_CONFIG["topojsonURL"] == "app/static/"

@@ -44,6 +44,32 @@ def test_search_finds_the_brochures_spellings_and_unaccented_names(
     assert [s["iso3"] for s in found] == [iso3]
 
 
+def test_a_state_is_named_as_it_was_on_the_day(api: PartiesApi, actions_client: TestClient) -> None:
+    # 1 May 2010: the names of 2010, as the brochure and the United Nations used them.
+    names = {
+        s["iso3"]: s["name"]
+        for s in api.client.get("/states", params={"limit": 500}).json()["items"]
+    }
+    assert [names[c] for c in ("TUR", "SWZ", "CZE", "CPV")] == [
+        "Turkey",
+        "Swaziland",
+        "Czech Republic",
+        "Cape Verde",
+    ]
+    assert names["MKD"] == "The former Yugoslav Republic of Macedonia"
+    assert api.client.get("/states/TUR").json()["name"] == "Turkey"
+    with open_api(api.url, actions_client, today=date(2022, 6, 1)) as client:
+        assert client.get("/states/TUR").json()["name"] == "Türkiye"
+        assert client.get("/states/MKD").json()["name"] == "North Macedonia"
+        assert client.get("/states/TUR", params={"as_of": "2022-05-31"}).json()["name"] == (
+            "Turkey"
+        )
+        # Either name finds the state, whatever the day.
+        assert [
+            s["iso3"] for s in client.get("/states", params={"q": "turkey"}).json()["items"]
+        ] == ["TUR"]
+
+
 def test_the_seed_spelling_is_kept(api: PartiesApi) -> None:
     state = api.client.get("/states/CIV").json()
     assert state["name_in_seed"] == "Côte d’ Ivoire"

@@ -27,6 +27,7 @@ from services.parties.models import (
     State,
     audit_log,
 )
+from services.parties.records.names import as_named_on
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -66,7 +67,7 @@ def current(session: Session, *, today: date) -> Snapshot:
     """Return the records as they stand now."""
     return Snapshot(
         day=today,
-        states={s.iso3: s for s in session.exec(select(State)).all()},
+        states=as_named_on({s.iso3: s for s in session.exec(select(State)).all()}, today),
         obligations={o.iso3: o for o in session.exec(select(Obligations)).all()},
         extensions=_group(session.exec(select(Article5Extension)).all()),
         reports=_reports(session.exec(select(Article7Report)).all()),
@@ -88,7 +89,9 @@ def as_of(session: Session, *, day: date) -> Snapshot:
     requests = _replayed(session, ExtensionRequest, entity="extension_request", cutoff=cutoff)
     return Snapshot(
         day=day,
-        states={s.iso3: s for s in _replayed(session, State, entity="state", cutoff=cutoff)},
+        states=as_named_on(
+            {s.iso3: s for s in _replayed(session, State, entity="state", cutoff=cutoff)}, day
+        ),
         obligations={
             o.iso3: o for o in _replayed(session, Obligations, entity="obligations", cutoff=cutoff)
         },

@@ -10,6 +10,7 @@ from functools import cache
 from services.parties.models import (
     State,
 )
+from services.parties.records.names import former_names
 from services.parties.schemas import Membership, Regions, StateSummary
 from services.parties.seed import read_rows
 
@@ -61,6 +62,8 @@ def aliases() -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = defaultdict(list)
     for row in read_rows("aliases.csv"):
         found[row["iso3"]].append(searchable(row["alias"]))
+    for iso3, names in former_names().items():  # "Turkey" finds Türkiye, whatever the day
+        found[iso3].extend(searchable(former.name) for former in names)
     return {iso3: tuple(names) for iso3, names in found.items()}
 
 
