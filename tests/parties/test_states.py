@@ -161,6 +161,10 @@ def test_deadlines_resting_on_unverified_dates_say_so(api: PartiesApi) -> None:
     )
     destroying = summary["stockpile_destruction"]["still_destroying"]["states"]
     assert all(isinstance(item["verified"], bool) for item in destroying)
+    # Every figure says how it is known: counted from the records, or stated by a source.
+    parties = summary["universalization"]["parties"]
+    assert (parties["basis"], parties["seed_figure"]["basis"]) == ("derived", "recorded")
+    assert summary["stockpile_destruction"]["destroyed_total"]["basis"] == "recorded"
 
 
 def test_the_plans_dated_undertakings_are_deadlines_of_the_parties_they_bind(

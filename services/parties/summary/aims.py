@@ -35,7 +35,7 @@ def counted(
     value: int | float, *, derivation: str, unit: str = "States Parties", **extra: Any
 ) -> dict[str, Any]:
     """A figure counted from the records."""
-    return {"value": value, "unit": unit, "derivation": derivation, **extra}
+    return {"value": value, "basis": "derived", "unit": unit, "derivation": derivation, **extra}
 
 
 def figure(row: ConventionFigure | None) -> dict[str, Any] | None:
@@ -44,6 +44,7 @@ def figure(row: ConventionFigure | None) -> dict[str, Any] | None:
         return None
     return {
         "value": row.value,
+        "basis": "recorded",
         "unit": row.unit,
         "qualifier": row.qualifier,
         "of": row.of,
@@ -92,14 +93,14 @@ def universalization(snapshot: Snapshot) -> dict[str, Any]:
             len(parties),
             derivation="states whose membership status is party",
             unit="States",
-            seed_figure={"value": 156, "source": SEED_UNIVERSALIZATION},
+            seed_figure={"value": 156, "source": SEED_UNIVERSALIZATION, "basis": "recorded"},
         ),
         "non_parties": counted(
             len(states) - len(parties),
             unit="States",
             derivation="states whose membership status is non_party",
             states=_isos(s for s in states if s.status != "party"),
-            seed_figure={"value": 39, "source": SEED_CHALLENGES},
+            seed_figure={"value": 39, "source": SEED_CHALLENGES, "basis": "recorded"},
         ),
         "states": counted(
             len(states),

@@ -9,10 +9,11 @@ does not use are left out of the answer rather than sent as null.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.basis import Basis
 from services.common.types import UtcDateTime
 
 
@@ -25,12 +26,18 @@ class SeedFigure(Section):
 
     value: int
     source: str
+    basis: Literal[Basis.RECORDED] = Field(
+        default=Basis.RECORDED, description="recorded: a source states it"
+    )
 
 
 class Figure(Section):
     """A Convention-wide figure as recorded, with its period and source."""
 
     value: float
+    basis: Literal[Basis.RECORDED] = Field(
+        default=Basis.RECORDED, description="recorded: a source states it"
+    )
     unit: str
     qualifier: str | None = Field(description="e.g. approximately, more than")
     of: float | None = Field(description="the whole the value is part of, when it is a share")
@@ -65,6 +72,9 @@ class Counted(Section):
     """A figure counted from the records, saying how (`derivation`)."""
 
     value: int | float
+    basis: Literal[Basis.DERIVED] = Field(
+        default=Basis.DERIVED, description="derived: counted from the records as `derivation` says"
+    )
     unit: str
     derivation: str
     seed_figure: SeedFigure | Figure | None = None
