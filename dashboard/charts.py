@@ -23,6 +23,7 @@ def world_map(rows: list[dict[str, Any]]) -> go.Figure:
     figure = go.Figure()
     for status, colour in (("State Party", PARTY_COLOUR), ("not party", NON_PARTY_COLOUR)):
         chosen = [r for r in rows if r["status"] == status]
+        states = sum(1 for r in chosen if not r.get("part_of"))  # shapes ≠ States
         figure.add_trace(
             go.Choropleth(
                 locations=[r["iso3"] for r in chosen],
@@ -31,7 +32,7 @@ def world_map(rows: list[dict[str, Any]]) -> go.Figure:
                 text=[r["state"] for r in chosen],
                 colorscale=[[0, colour], [1, colour]],
                 showscale=False,
-                name=f"{status} ({len(chosen)})",
+                name=f"{status} ({states})",
                 hovertemplate="%{text}<br>" + status + "<extra></extra>",
                 marker_line_color="white",
                 marker_line_width=0.3,

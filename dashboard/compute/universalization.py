@@ -14,9 +14,9 @@ from dashboard.compute.formatting import day, membership_label
 SOUTH_SUDAN_INDEPENDENCE = date(2011, 7, 9)
 
 
-def map_rows(states: list[State], as_of: date) -> list[dict[str, Any]]:
-    """One row per state for the world map, the borders of `as_of`."""
-    rows = [
+def map_rows(states: list[State]) -> list[dict[str, Any]]:
+    """One row per state, for the table under the map."""
+    return [
         {
             "iso3": s.iso3,
             "state": s.name,
@@ -25,12 +25,16 @@ def map_rows(states: list[State], as_of: date) -> list[dict[str, Any]]:
         }
         for s in states
     ]
+
+
+def map_shapes(rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
+    """The shapes the map colours: one per state, and the territory of a state that was part of
+    another on `as_of` in that state's colour (marked `part_of`, so it is not counted twice)."""
     sudan = next((row for row in rows if row["iso3"] == "SDN"), None)
-    if sudan is not None and as_of < SOUTH_SUDAN_INDEPENDENCE:
-        rows.append(
-            {**sudan, "iso3": "SSD", "state": f"{sudan['state']} (its south until 9 July 2011)"}
-        )
-    return rows
+    if sudan is None or as_of >= SOUTH_SUDAN_INDEPENDENCE:
+        return rows
+    south = {**sudan, "iso3": "SSD", "state": f"{sudan['state']} (until 9 July 2011)"}
+    return [*rows, {**south, "part_of": "SDN"}]
 
 
 def non_party_rows(states: list[State]) -> list[dict[str, Any]]:

@@ -3,7 +3,12 @@
 import streamlit as st
 
 from dashboard import charts, ui
-from dashboard.compute.universalization import map_rows, non_party_rows, region_rows
+from dashboard.compute.universalization import (
+    map_rows,
+    map_shapes,
+    non_party_rows,
+    region_rows,
+)
 
 st.title("Universalization: which States have joined")
 ui.how_to_read(
@@ -16,9 +21,10 @@ api = ui.client()
 
 states = ui.data_or_notice(ui.fetch(api.states, ui.as_of()))
 if states is not None:
-    rows = map_rows(states, ui.as_of())
+    rows = map_rows(states)
     st.subheader("States Parties and States not party")
-    st.plotly_chart(charts.world_map(rows), config=charts.TOPOJSON_CONFIG, key="world-map")
+    shapes = map_shapes(rows, ui.as_of())
+    st.plotly_chart(charts.world_map(shapes), config=charts.TOPOJSON_CONFIG, key="world-map")
     ui.table(rows, "states")
     st.subheader("States not party")
     ui.table(non_party_rows(states), "states-not-party")

@@ -37,7 +37,12 @@ from dashboard.compute.deadlines import (
 from dashboard.compute.formatting import notice, number, provenance, uniform_columns
 from dashboard.compute.overview import overview_cards
 from dashboard.compute.party import va_matrix
-from dashboard.compute.universalization import map_rows, non_party_rows, region_rows
+from dashboard.compute.universalization import (
+    map_rows,
+    map_shapes,
+    non_party_rows,
+    region_rows,
+)
 from tests.parties.conftest import open_api, prepare_database
 
 
@@ -121,13 +126,14 @@ def test_regions_and_map_rows(answers: dict) -> None:
     regions = {row["region"]: row for row in region_rows(answers["summary"])}
     assert regions["Americas"]["not party"] == "CUB, USA"
     assert regions["Sub-Saharan Africa"]["not party"] == "SOM"
-    rows = map_rows(answers["states"], date(2010, 5, 1))
-    # The 195 States, and South Sudan's territory drawn as Sudan's (independent 9 July 2011).
-    assert len(rows) == 196
-    south = next(row for row in rows if row["iso3"] == "SSD")
+    rows = map_rows(answers["states"])
+    assert len(rows) == 195
+    assert sum(row["status"] == "State Party" for row in rows) == 156
+    # The map also colours South Sudan's territory as Sudan's (independent 9 July 2011).
+    shapes = map_shapes(rows, date(2010, 5, 1))
+    south = next(shape for shape in shapes if shape["iso3"] == "SSD")
     assert south["status"] == next(row for row in rows if row["iso3"] == "SDN")["status"]
-    assert sum(row["status"] == "State Party" for row in rows if row["iso3"] != "SSD") == 156
-    assert len(map_rows(answers["states"], date(2011, 7, 9))) == 195
+    assert len(map_shapes(rows, date(2011, 7, 9))) == 195
     assert len(non_party_rows(answers["states"])) == 39
 
 
@@ -343,9 +349,11 @@ def test_change_rows() -> None:
 
 
 def test_world_map_uses_iso3_and_local_shapes(answers: dict) -> None:
-    figure = charts.world_map(map_rows(answers["states"], date(2010, 5, 1)))
+    figure = charts.world_map(map_shapes(map_rows(answers["states"]), date(2010, 5, 1)))
     assert {trace.locationmode for trace in figure.data} == {"ISO-3"}
-    # The 195 States, and in 2010 South Sudan's shape drawn with Sudan's status.
+    # The 195 States, and in 2010 South Sudan's shape drawn with Sudan's status; the legend
+    # counts States, not shapes.
     assert sum(len(trace.locations) for trace in figure.data) == 196
+    assert [trace.name for trace in figure.data] == ["State Party (156)", "not party (39)"]
     assert figure.layout.geo.resolution == 50
     assert charts.TOPOJSON_CONFIG["topojsonURL"] == "app/static/"
