@@ -76,6 +76,19 @@ def open_page(browser: object, url: str):
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
     )
+    # Charts and tables load their code lazily: a skeleton stands in for each until it has.
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=60_000,
+    )
+    tables = page.locator('[data-testid="stDataFrame"]').count()
+    if tables:
+        # A table draws its cells on a canvas once its data has arrived.
+        page.wait_for_function(
+            f"() => document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas').length "
+            f">= {tables}",
+            timeout=60_000,
+        )
     charts = page.locator('[data-testid="stPlotlyChart"]').count()
     if charts:
         page.wait_for_function(
