@@ -94,19 +94,35 @@ def _initial_report(
     return None
 
 
-def deadlines_of(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadline]:
-    """Return a party's deadlines on the snapshot's day (none for a state that is not party):
-    its treaty deadlines, then the action plan's dated undertakings its groups owe."""
+@dataclass(frozen=True)
+class PartyDerivation:
+    """What follows from a party's records on a day, derived in one pass."""
+
+    deadlines: list[Deadline]
+    groups: frozenset[str]
+    undecided: frozenset[str]
+
+
+def derive_party(snapshot: Snapshot, state: State, rules: Rules) -> PartyDerivation:
+    """A party's deadlines (treaty deadlines, then the plan's dated undertakings its groups
+    owe), its groups and the groups no record decides; all empty for a state not party."""
     treaty = treaty_deadlines(snapshot, state, rules)
     facts = _facts(snapshot, state, treaty)
     if facts is None:
-        return treaty
-    return treaty + compute_undertakings(
-        owed_by(groups_of(facts)),
+        return PartyDerivation(treaty, frozenset(), frozenset())
+    groups = groups_of(facts)
+    undertakings = compute_undertakings(
+        owed_by(groups),
         today=snapshot.day,
         due_soon_days=rules.due_soon_days,
         coverage=_coverage(snapshot),
     )
+    return PartyDerivation(treaty + undertakings, groups, undecided_of(facts))
+
+
+def deadlines_of(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadline]:
+    """Return a party's deadlines on the snapshot's day (none for a state that is not party)."""
+    return derive_party(snapshot, state, rules).deadlines
 
 
 def treaty_deadlines(snapshot: Snapshot, state: State, rules: Rules) -> list[Deadline]:
@@ -130,19 +146,7 @@ def _coverage(snapshot: Snapshot) -> dict[DeadlineKind, date | None]:
 
 def groups_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[str]:
     """Return the action-plan groups a state belongs to on the snapshot's day."""
-    facts = party_facts(snapshot, state, rules)
-    return groups_of(facts) if facts is not None else frozenset()
-
-
-def undecided_for(snapshot: Snapshot, state: State, rules: Rules) -> frozenset[str]:
-    """Return the groups whose membership no record of the state decides on the snapshot's day."""
-    facts = party_facts(snapshot, state, rules)
-    return undecided_of(facts) if facts is not None else frozenset()
-
-
-def party_facts(snapshot: Snapshot, state: State, rules: Rules) -> PartyFacts | None:
-    """What decides a State Party's groups on the snapshot's day (None for a non-party)."""
-    return _facts(snapshot, state, treaty_deadlines(snapshot, state, rules))
+    return derive_party(snapshot, state, rules).groups
 
 
 def _facts(snapshot: Snapshot, state: State, treaty: list[Deadline]) -> PartyFacts | None:

@@ -24,7 +24,7 @@ from services.common.etag import etag_of, serialize
 from services.common.types import as_utc
 from services.parties.models import Commitment, audit_log
 from services.parties.obligations.deadlines import Deadline
-from services.parties.obligations.derive import Rules, deadlines_of, groups_for, undecided_for
+from services.parties.obligations.derive import Rules, derive_party
 from services.parties.records import snapshot
 from services.parties.records.reading import InMemory
 from services.parties.records.snapshot import Snapshot, start_of
@@ -177,11 +177,12 @@ class CurrentRecords:
         view = snapshot.current(session, today=today)
         parties = view.parties()
         commitments = session.execute(select(Commitment)).scalars().all()
+        derived = {s.iso3: derive_party(view, s, self._rules) for s in parties}
         return Derived(
             version=version,
             snapshot=view,
-            deadlines={s.iso3: deadlines_of(view, s, self._rules) for s in parties},
-            groups={s.iso3: groups_for(view, s, self._rules) for s in parties},
-            undecided={s.iso3: undecided_for(view, s, self._rules) for s in parties},
+            deadlines={iso3: d.deadlines for iso3, d in derived.items()},
+            groups={iso3: d.groups for iso3, d in derived.items()},
+            undecided={iso3: d.undecided for iso3, d in derived.items()},
             commitments={(c.iso3, c.action_number): c for c in commitments},
         )

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from services.parties.models import Commitment, CommitmentVersion
 from services.parties.obligations.deadlines import Deadline
-from services.parties.obligations.derive import Rules, deadlines_of, groups_for, undecided_for
+from services.parties.obligations.derive import PartyDerivation, Rules, derive_party
 from services.parties.records.history import status_counts_as_of, versions_as_of
 from services.parties.records.snapshot import Snapshot
 
@@ -32,15 +32,15 @@ class Records(Protocol):
     @property
     def snapshot(self) -> Snapshot: ...
 
-    @property
+    @cached_property
     def groups(self) -> Mapping[str, frozenset[str]]: ...
 
-    @property
+    @cached_property
     def undecided(self) -> Mapping[str, frozenset[str]]:
         """Per party, the groups whose membership no record decides."""
         ...
 
-    @property
+    @cached_property
     def deadlines(self) -> Mapping[str, list[Deadline]]: ...
 
     def commitments_of_party(self, iso3: str) -> dict[int, Stored]: ...
@@ -79,19 +79,22 @@ class Replayed:
         self._rules = rules
 
     @cached_property
-    def groups(self) -> Mapping[str, frozenset[str]]:
+    def _derived(self) -> Mapping[str, PartyDerivation]:
+        # One pass per party: deadlines, groups and undecided groups come from the same facts.
         parties = self.snapshot.parties()
-        return {s.iso3: groups_for(self.snapshot, s, self._rules) for s in parties}
+        return {s.iso3: derive_party(self.snapshot, s, self._rules) for s in parties}
+
+    @cached_property
+    def groups(self) -> Mapping[str, frozenset[str]]:
+        return {iso3: d.groups for iso3, d in self._derived.items()}
 
     @cached_property
     def undecided(self) -> Mapping[str, frozenset[str]]:
-        parties = self.snapshot.parties()
-        return {s.iso3: undecided_for(self.snapshot, s, self._rules) for s in parties}
+        return {iso3: d.undecided for iso3, d in self._derived.items()}
 
     @cached_property
     def deadlines(self) -> Mapping[str, list[Deadline]]:
-        parties = self.snapshot.parties()
-        return {s.iso3: deadlines_of(self.snapshot, s, self._rules) for s in parties}
+        return {iso3: d.deadlines for iso3, d in self._derived.items()}
 
     @property
     def day(self) -> date:
