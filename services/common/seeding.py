@@ -26,7 +26,9 @@ def sync_record(
 
     Inserts and corrections are audited as the system's, so a re-seed is visible in history and a
     seed that finds everything in place writes nothing at all. With `correct=False` an existing
-    row is left as it is: records that users change through the API are only ever inserted.
+    row keeps every value it has: records that users change through the API are never
+    overwritten. Such a row that no user has changed yet (its first version) only has what the
+    data files lacked filled in, e.g. a completion date found after the database was created.
     """
     model = type(record)
     existing = session.exec(select(model).filter_by(**natural_key)).first()
@@ -37,7 +39,10 @@ def sync_record(
         session.flush()
         _audit(session, audit, entity, entity_id, at, "seed", None, record.model_dump(mode="json"))
         return True
-    if not correct or existing.model_dump(exclude=set(ignore)) == wanted:
+    stored = existing.model_dump(exclude=set(ignore))
+    if not correct:
+        wanted = _missing_values(existing, stored, wanted)
+    if all(stored[field] == value for field, value in wanted.items()):
         return False
     before = existing.model_dump(mode="json")
     for field, value in wanted.items():
@@ -45,6 +50,15 @@ def sync_record(
     session.flush()
     _audit(session, audit, entity, entity_id, at, "seed", before, existing.model_dump(mode="json"))
     return True
+
+
+def _missing_values(
+    existing: SQLModel, stored: dict[str, Any], wanted: dict[str, Any]
+) -> dict[str, Any]:
+    """The values the data files have where a row no user has changed has none."""
+    if getattr(existing, "version", 1) != 1:
+        return {}
+    return {f: v for f, v in wanted.items() if stored.get(f) is None and v is not None}
 
 
 def _audit(
@@ -65,7 +79,7 @@ def _audit(
         entity=entity,
         entity_id=entity_id,
         operation=operation,
-        version=1,
+        version=after.get("version", 1),
         before=before,
         after=after,
     )

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
-from sqlalchemy import func, insert, select, text
-from sqlmodel import Session
+from sqlalchemy import func, insert, select, text, update
+from sqlmodel import Session, col
 
 from services.common import migrations
 from services.common.auth import Role
 from services.common.db import create_engine
 from services.common.settings import PROJECT_ROOT
 from services.parties.__main__ import COMMANDS
-from services.parties.models import CommitmentVersion, metadata
+from services.parties.models import CommitmentVersion, Obligations, audit_log, metadata
 from services.parties.records.history import status_counts_as_of
 from services.parties.seed import seed_session
 from tests.conftest import RuntimeRole
@@ -63,6 +63,65 @@ def test_seeding_twice_changes_nothing(database_url: str) -> None:
         session.commit()
     engine.dispose()
     assert row_counts(database_url) == before
+
+
+def _forget_nicaraguas_completion_date(url: str, *, version: int) -> None:
+    """Make the database one created before the completion date was known (or, with a later
+    version, one where a user has since written Nicaragua's obligations)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            update(Obligations)
+            .where(col(Obligations.iso3) == "NIC")
+            .values(article5_completed_on=None, version=version)
+        )
+    engine.dispose()
+
+
+def _reseed(url: str) -> int:
+    engine = create_engine(url)
+    with Session(engine) as session:
+        changed = seed_session(session, records_begin=RECORDS_BEGIN)
+        session.commit()
+    engine.dispose()
+    return changed
+
+
+def test_a_reseed_fills_in_what_an_older_database_lacks_but_never_a_users_record(
+    database_url: str, actions_client: TestClient
+) -> None:
+    prepare_database(database_url)
+    _forget_nicaraguas_completion_date(database_url, version=1)
+    assert _reseed(database_url) == 1
+    with open_api(database_url, actions_client) as client:
+        clearance = next(
+            d
+            for d in client.get("/parties/NIC/deadlines").json()["items"]
+            if d["kind"] == "article5_clearance"
+        )
+        assert (clearance["status"], clearance["met_on"]) == ("met", "2010-04-13")
+        replayed = client.get("/states/NIC", params={"as_of": "2010-04-01"}).json()
+        assert (
+            next(d for d in replayed["deadlines"] if d["kind"] == "article5_clearance")["status"]
+            != "met"
+        )
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        audited = session.execute(
+            select(audit_log.c.actor, audit_log.c.operation, audit_log.c.before, audit_log.c.after)
+            .where(audit_log.c.entity == "obligations", audit_log.c.entity_id == "NIC")
+            .order_by(audit_log.c.id)
+        ).all()
+    engine.dispose()
+    assert [(actor, operation) for actor, operation, _, _ in audited] == [
+        ("system", "seed"),
+        ("system", "seed"),
+    ]
+    assert (audited[1].before["article5_completed_on"], audited[1].after["version"]) == (None, 2)
+    assert audited[1].after["article5_completed_on"] == "2010-04-13"
+    # Once a user has written the record (a later version), the seed leaves it as it is.
+    _forget_nicaraguas_completion_date(database_url, version=3)
+    assert _reseed(database_url) == 0
 
 
 def test_both_services_as_processes_and_the_actions_service_going_down(tmp_path: Path) -> None:
