@@ -306,6 +306,7 @@ class Change(ApiModel):
     actor_role: str
     fields: list[str]
     values: list[FieldChange] = []
+    service: str = "parties"  # which service recorded it: set by the client, not sent
 
 
 class Changes(Page[Change]):

@@ -21,6 +21,7 @@ from dashboard.api_models import (
     Action,
     ActionProgress,
     Assessment,
+    Change,
     Changes,
     Commitment,
     Event,
@@ -40,6 +41,8 @@ M = TypeVar("M")
 
 # The services' largest page: a longer list is read page after page.
 ALL: Params = {"limit": 500}
+# The services whose records `/changes` lists, each from its own audit log.
+CHANGES_FROM = ("parties", "actions", "reminders")
 # The requests one page may send at once (e.g. one per State Party's commitments).
 PARALLEL_REQUESTS = 8
 
@@ -139,16 +142,33 @@ class MonitorClient:
         path = f"/actions/{number}/progress"
         return self._get("parties", path, self._as_of(as_of), ActionProgress)
 
-    def changes(self, since: date, until: date, iso3: str | None = None) -> Result[Changes]:
-        """What was recorded from the start of one day to the end of another (of one state)."""
-        params: dict[str, str | int] = {
-            **ALL,
-            "since": since.isoformat(),
-            "until": until.isoformat(),
-        }
+    def changes(self, since: date, until: date, iso3: str | None = None) -> Result[list[Change]]:
+        """What was recorded from the start of one day to the end of another, oldest first: the
+        parties service's records, the committee's assessments and the calendar's meetings,
+        whole or not at all. Of one state: the parties service's records of it."""
+        params = {"since": since.isoformat(), "until": until.isoformat()}
         if iso3 is not None:
-            params["iso3"] = iso3
-        return self._get("parties", "/changes", params, Changes)
+            return self._changes_of("parties", {**params, "iso3": iso3})
+        with ThreadPoolExecutor(max_workers=len(CHANGES_FROM)) as pool:
+            results = list(pool.map(lambda name: self._changes_of(name, params), CHANGES_FROM))
+        failed = [result for result in results if not result.ok or result.data is None]
+        if failed:
+            return Result(
+                service=failed[0].service, data=None, fetched_at=None, error=failed[0].error
+            )
+        merged = sorted(
+            (change for result in results for change in result.data or []),
+            key=lambda change: change.occurred_at,
+        )
+        fetched = min((r.fetched_at for r in results if r.fetched_at), default=None)
+        return Result(service="parties", data=merged, fetched_at=fetched)
+
+    def _changes_of(self, service: str, params: Params) -> Result[list[Change]]:
+        result = self._list(service, "/changes", params, Changes)
+        if result.data is None:
+            return result
+        tagged = [change.model_copy(update={"service": service}) for change in result.data]
+        return replace(result, data=tagged)
 
     # -------------------------------------------------------------- the actions service
 

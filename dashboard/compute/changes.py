@@ -20,13 +20,28 @@ def change_rows(changes: list[Change]) -> list[dict[str, Any]]:
         {
             "when (UTC)": f"{c.occurred_at.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
             "what": c.entity.replace("_", " "),
-            "which": c.entity_id,
+            "which": _which(c),
             "change": c.operation,
             "before → after": "; ".join(_value_change(v) for v in c.values) or ", ".join(c.fields),
             "by": c.actor_role,
         }
         for c in changes
     ]
+
+
+def _which(change: Change) -> str:
+    """The record a change is about, as a reader names it."""
+    if change.entity == "assessment":
+        number = _after(change, "action_number")
+        return f"action #{number}" if number is not None else change.entity_id
+    if change.entity == "event":
+        title = _after(change, "title")
+        return f"event {change.entity_id}" + (f": {title}" if title else "")
+    return change.entity_id
+
+
+def _after(change: Change, field: str) -> Any:
+    return next((v.after for v in change.values if v.field == field), None)
 
 
 def _value_change(change: FieldChange) -> str:

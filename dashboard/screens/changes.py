@@ -9,8 +9,9 @@ from dashboard.compute.changes import change_rows, since_last_meeting
 
 st.title("What changed")
 ui.how_to_read(
-    "Every change the States Parties and administrators recorded (commitments, obligations, "
-    "reports, extension requests), oldest first, each field's value before and after. It starts "
+    "Every change the States Parties, the committee and administrators recorded (commitments, "
+    "obligations, reports, extension requests, the committee's assessments, meetings added or "
+    "moved), oldest first, each field's value before and after. It starts "
     "from the first day of the last Meeting of the States Parties on the calendar; pick "
     "another day if you wish."
 )
@@ -27,5 +28,5 @@ default = since_last_meeting(meetings, ui.as_of()) or date(ui.as_of().year, 1, 1
 since = st.date_input("Since", value=default, max_value=ui.as_of(), key="since")
 changes = ui.data_or_notice(ui.fetch(api.changes, since, ui.as_of()))
 if changes is not None:
-    st.write(f"{changes.total} change(s) from {since} to {ui.as_of()}.")
-    ui.table(change_rows(changes.items), "changes")
+    st.write(f"{len(changes)} change(s) from {since} to {ui.as_of()}.")
+    ui.table(change_rows(changes), "changes")

@@ -43,7 +43,7 @@ def show_records(state: StateDetail) -> None:
     history = ui.fetch(api.changes, ui.FIRST_DAY, ui.as_of(), iso3=state.iso3)
     st.subheader("History: what was recorded for this State")
     if (changes := ui.data_or_notice(history)) is not None:
-        ui.table(change_rows(changes.items), f"{state.iso3}-history")
+        ui.table(change_rows(changes), f"{state.iso3}-history")
     if state.membership.status == "party":
         result = ui.fetch(api.commitments, state.iso3, ui.as_of())
         st.subheader("Commitments")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import ConfigDict
 from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.common.audit import audit_table
+from services.common.basis import Basis
 from services.common.db import new_registry
 from services.common.idempotency import idempotency_table
-from services.common.types import IsoDate, Label, Narrative, UtcDateTime
+from services.common.types import DocumentReference, IsoDate, Label, Narrative, UtcDateTime
 
 registry = new_registry()
 metadata = registry.metadata
@@ -122,6 +124,8 @@ class Assessment(ActionsTable, table=True):
     narrative: str
     period: str = Field(max_length=100)
     assessed_on: date
+    # The document that records the assessment (symbol or URL), when the committee cites one.
+    source: str | None = Field(default=None, max_length=500)
     recorded_at: datetime
     recorded_by: str = Field(max_length=64)
 
@@ -215,6 +219,10 @@ class AssessmentCreate(ApiModel):
         description='The meeting or period assessed, e.g. "2010-06 intersessional".'
     )
     assessed_on: IsoDate = Field(description="The day the committee made the assessment.")
+    source: DocumentReference | None = Field(
+        default=None,
+        description="The document that records the assessment (its symbol or URL), if any",
+    )
 
 
 class AssessmentPublic(ApiModel):
@@ -225,8 +233,16 @@ class AssessmentPublic(ApiModel):
     narrative: str
     period: str
     assessed_on: date
+    source: str | None = Field(
+        description="The document that records it, if the committee cited one"
+    )
     recorded_at: UtcDateTime
     recorded_by: str
+    basis: Literal[Basis.RECORDED] = Field(
+        default=Basis.RECORDED,
+        description="recorded: the committee recorded it (recorded_by, recorded_at, source); an "
+        "action with no assessment has none, it is not assessed as anything",
+    )
 
 
 class IndicatorPublic(ApiModel):

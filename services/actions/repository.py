@@ -107,6 +107,7 @@ def create_assessment(
         narrative=data.narrative,
         period=data.period,
         assessed_on=data.assessed_on,
+        source=data.source,
         recorded_at=at,
         recorded_by=actor.id,
     )

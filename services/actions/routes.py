@@ -21,8 +21,10 @@ from services.actions.models import (
     IndicatorPublic,
     PlanPublic,
     SectionPublic,
+    audit_log,
 )
 from services.common.auth import CommitteePrincipal
+from services.common.changes import Change, IncludeSeed, Since, Until, changes_since
 from services.common.db import SessionDep
 from services.common.errors import Unprocessable
 from services.common.etag import serialized_with_etag, version_etag
@@ -230,6 +232,27 @@ def list_latest_assessments(
     )
 
 
+@router.get("/changes", response_model=Page[Change], tags=["changes"])
+def list_changes(
+    session: SessionDep,
+    page: PageDep,
+    since: Since,
+    until: Until = None,
+    include_seed: IncludeSeed = False,
+) -> Page[Change]:
+    """List what the committee recorded since a day (its assessments), oldest first."""
+    items, total = changes_since(
+        session,
+        audit_log,
+        since=since,
+        until=until,
+        include_seed=include_seed,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page.of(items, total=total, params=page)
+
+
 def _assessment_public(assessment: Assessment, number: int, plan_id: str) -> AssessmentPublic:
     assert assessment.id is not None
     return AssessmentPublic(
@@ -240,6 +263,7 @@ def _assessment_public(assessment: Assessment, number: int, plan_id: str) -> Ass
         narrative=assessment.narrative,
         period=assessment.period,
         assessed_on=assessment.assessed_on,
+        source=assessment.source,
         recorded_at=assessment.recorded_at,
         recorded_by=assessment.recorded_by,
     )

@@ -58,6 +58,11 @@ Narrative = Annotated[
 ]
 """Free text of up to 20,000 characters; line breaks and tabs allowed."""
 
+DocumentReference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), NoControlCharacters
+]
+"""A document that records something: its symbol (e.g. APLC/MSP.10/2010/7) or its URL."""
+
 
 def as_utc(value: datetime) -> datetime:
     """Return `value` with its UTC offset (a naive time is UTC, as every stored time is)."""

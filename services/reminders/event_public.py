@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.common.basis import Basis
 from services.reminders.models import Event
 
 SCHEDULED = "scheduled"
@@ -37,6 +38,11 @@ class EventPublic(BaseModel):
         "(a meeting) or past (a deadline: its status is the parties service's)"
     )
 
+    basis: Basis = Field(
+        description="recorded: a meeting or date the calendar records, with its source; derived: "
+        "a party's deadline, which the parties service derives from its records (the rule and "
+        "the records are named in `source`)"
+    )
     verified: bool = Field(
         description="false for a party's deadline that rests on an unverified input"
     )
@@ -56,6 +62,7 @@ class EventPublic(BaseModel):
             iso3=event.iso3,
             source=event.source,
             status=shown_status(event, today),
+            basis=Basis.DERIVED if event.origin == "parties" else Basis.RECORDED,
             verified=event.unverified_because is None,
             unverified_because=event.unverified_because,
         )

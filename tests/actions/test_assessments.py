@@ -39,6 +39,7 @@ def test_committee_records_an_assessment(writable: WritableActionsApi) -> None:
     assert body["action_number"] == 14
     assert body["status"] == "some_progress"
     assert body["recorded_by"]
+    assert (body["basis"], body["source"]) == ("recorded", None)
     location = response.headers["location"]
     again = writable.client.get(location)
     assert again.json() == body
@@ -94,6 +95,42 @@ def test_latest_assessment_per_action(writable: WritableActionsApi) -> None:
     ]
 
 
+def test_an_assessment_cites_the_document_that_records_it(writable: WritableActionsApi) -> None:
+    cited = {**ASSESSMENT, "source": "  https://www.apminebanconvention.org/  "}
+    response = writable.client.post("/actions/3/assessments", json=cited, headers=writable.admin)
+    assert response.status_code == 201, response.text
+    assert response.json()["source"] == "https://www.apminebanconvention.org/"
+    assert writable.client.get(response.headers["location"]).json()["source"] == (
+        "https://www.apminebanconvention.org/"
+    )
+
+
+def test_changes_list_the_committees_assessments_since_a_day(writable: WritableActionsApi) -> None:
+    writable.client.post("/actions/9/assessments", json=ASSESSMENT, headers=writable.committee)
+    changes = writable.client.get("/changes", params={"since": "2010-06-01"}).json()
+    assert changes["total"] == 1
+    change = changes["items"][0]
+    assert (change["entity"], change["operation"], change["actor_role"]) == (
+        "assessment",
+        "create",
+        "committee",
+    )
+    assert {"field": "status", "before": None, "after": "some_progress"} in change["values"]
+    assert {"field": "action_number", "before": None, "after": 9} in change["values"]
+    # Nothing the committee recorded after the end of the day asked.
+    assert (
+        writable.client.get(
+            "/changes", params={"since": "2010-05-01", "until": "2010-05-31"}
+        ).json()["total"]
+        == 0
+    )
+    # The seeded plan is the system's, listed only when asked for.
+    seeded = writable.client.get(
+        "/changes", params={"since": "2010-01-01", "include_seed": "true"}
+    ).json()
+    assert seeded["total"] > 67
+
+
 @pytest.mark.parametrize(("headers_of", "status"), [("state", 403), (None, 401)])
 def test_state_keys_and_anonymous_callers_cannot_assess(
     writable: WritableActionsApi, headers_of, status
@@ -117,6 +154,8 @@ def test_state_keys_and_anonymous_callers_cannot_assess(
         {**ASSESSMENT, "narrative": "nul\x00byte"},
         {**ASSESSMENT, "recorded_by": "someone else"},
         {**ASSESSMENT, "id": 5},
+        {**ASSESSMENT, "source": "x"},
+        {**ASSESSMENT, "source": "x" * 501},
         {key: value for key, value in ASSESSMENT.items() if key != "status"},
     ],
 )

@@ -117,3 +117,62 @@ def test_several_parties_commitments_come_whole_or_not_at_all() -> None:
     assert [c.action_number for c in both.data["AFG"]] == [23]
     failed = client.commitments_of(("AFG", "ALB"), date(2010, 5, 1))
     assert (failed.data, failed.error) == (None, "HTTP 503: down")
+
+
+def change(at: str, entity: str, entity_id: str) -> dict:
+    return {
+        "occurred_at": at,
+        "entity": entity,
+        "entity_id": entity_id,
+        "operation": "create",
+        "version": 1,
+        "actor": "k",
+        "actor_role": "admin",
+        "fields": [],
+        "values": [],
+    }
+
+
+def changes_answering(by_port: dict[int, httpx.Response]) -> MonitorClient:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return by_port[request.url.port or 0]
+
+    settings = DashboardSettings(clock_today=date(2010, 5, 1))
+    return MonitorClient(settings, transport=httpx.MockTransport(handle))
+
+
+def changes_page(*items: dict) -> httpx.Response:
+    return httpx.Response(200, json={"items": list(items), "total": len(items)})
+
+
+def test_changes_merge_the_three_services_oldest_first() -> None:
+    client = changes_answering(
+        {
+            8002: changes_page(change("2010-04-02T10:00:00Z", "commitment", "NIC:1")),
+            8001: changes_page(
+                change("2010-04-01T09:00:00Z", "assessment", "1"),
+                change("2010-04-03T09:00:00Z", "assessment", "2"),
+            ),
+            8003: changes_page(change("2010-04-02T09:00:00Z", "event", "7")),
+        }
+    )
+    result = client.changes(date(2010, 4, 1), date(2010, 5, 1))
+    assert result.ok and result.data is not None
+    assert [(c.service, c.entity_id) for c in result.data] == [
+        ("actions", "1"),
+        ("reminders", "7"),
+        ("parties", "NIC:1"),
+        ("actions", "2"),
+    ]
+
+
+def test_changes_are_whole_or_absent_when_one_service_fails() -> None:
+    client = changes_answering(
+        {
+            8002: changes_page(change("2010-04-02T10:00:00Z", "commitment", "NIC:1")),
+            8001: httpx.Response(503, json={"detail": "down"}),
+            8003: changes_page(),
+        }
+    )
+    result = client.changes(date(2010, 4, 1), date(2010, 5, 1))
+    assert (result.data, result.service, result.error) == (None, "actions", "HTTP 503: down")

@@ -348,6 +348,37 @@ def test_change_rows() -> None:
     ]
 
 
+def test_change_rows_name_the_action_assessed_and_the_meeting() -> None:
+    created = {"operation": "create", "version": 1, "actor": "k", "actor_role": "committee"}
+    rows = change_rows(
+        parse(
+            list[Change],
+            [
+                {
+                    **created,
+                    "occurred_at": "2010-06-01T09:00:00+00:00",
+                    "entity": "assessment",
+                    "entity_id": "12",
+                    "fields": ["action_number", "status"],
+                    "values": [
+                        {"field": "action_number", "before": None, "after": 9},
+                        {"field": "status", "before": None, "after": "some_progress"},
+                    ],
+                },
+                {
+                    **created,
+                    "occurred_at": "2010-06-02T09:00:00+00:00",
+                    "entity": "event",
+                    "entity_id": "8",
+                    "fields": ["title"],
+                    "values": [{"field": "title", "before": None, "after": "MSP11"}],
+                },
+            ],
+        )
+    )
+    assert [row["which"] for row in rows] == ["action #9", "event 8: MSP11"]
+
+
 def test_world_map_uses_iso3_and_local_shapes(answers: dict) -> None:
     figure = charts.world_map(map_shapes(map_rows(answers["states"]), date(2010, 5, 1)))
     assert {trace.locationmode for trace in figure.data} == {"ISO-3"}

@@ -41,6 +41,7 @@ def test_list_events_holds_the_seven_2010_dates(api: RemindersApi) -> None:
         "iso3": None,
         "source": 'seed: "8. Important dates | 2010"',
         "status": "scheduled",
+        "basis": "recorded",
         "verified": True,
         "unverified_because": None,
     }
@@ -122,6 +123,34 @@ def test_admin_moves_a_meeting_and_its_pending_reminders_follow(api: RemindersAp
         "2010-05-29",
         "2010-06-21",
     ]
+
+
+def test_changes_list_the_meetings_moved_and_added_but_nothing_private(
+    api: RemindersApi,
+) -> None:
+    contact = {"name": "Ukraine", "email": "mfa@ukr.example"}
+    assert api.client.post("/parties/UKR/contacts", json=contact, headers=api.ukraine).is_success
+    path = "/events/7"  # the Tenth Meeting of the States Parties
+    moved = {**MSP_2011, "title": "Tenth Meeting of the States Parties"}
+    moved |= {"start": "2010-11-30", "end": "2010-12-04", "location": "Geneva"}
+    response = api.client.put(
+        path, json=moved, headers={**api.admin, "If-Match": etag_of(api.client, path)}
+    )
+    assert response.status_code == 200, response.text
+    assert api.client.post("/events", json=MSP_2011, headers=api.admin).status_code == 201
+    changes = api.client.get("/changes", params={"since": "2010-04-01"}).json()
+    assert changes["total"] == 2
+    assert [(c["entity"], c["operation"]) for c in changes["items"]] == [
+        ("event", "update"),
+        ("event", "create"),
+    ]
+    assert {"field": "starts_on", "before": "2010-11-29", "after": "2010-11-30"} in changes[
+        "items"
+    ][0]["values"]
+    # The contact's address is not public: recipients never appear, even with the seed's rows.
+    seeded = api.client.get("/changes", params={"since": "2010-01-01", "include_seed": True})
+    assert {c["entity"] for c in seeded.json()["items"]} == {"event"}
+    assert "mfa@ukr.example" not in seeded.text
 
 
 def test_updating_an_event_needs_the_current_etag(api: RemindersApi) -> None:

@@ -116,6 +116,8 @@ def test_sync_pulls_every_partys_deadlines_and_again_changes_nothing(
         listed = client.get("/events", params={"iso3": "ARG", "kind": "deadline"}).json()
         feed = client.get("/calendar/ARG.ics").text
     verified = {item["title"]: item["verified"] for item in listed["items"]}
+    # A party's deadline is derived by the parties service, never recorded here.
+    assert {item["basis"] for item in listed["items"]} == {"derived"}
     assert verified["Argentina: initial transparency report due (Article 7.1)"] is False
     assert verified["Argentina: transparency report covering 2010 due (Article 7.2)"] is True
     assert "Unverified: derived from an entry into force" in feed.replace("\r\n ", "")

@@ -6,11 +6,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 from sqlmodel import AutoString, SQLModel
 from sqlmodel import Field as SQLField
 
-from services.common.types import Narrative, NoControlCharacters, UtcDateTime
+from services.common.types import DocumentReference, Narrative, UtcDateTime
 from services.parties.schemas import Input, Output, TreatyDate
 
 
@@ -50,11 +50,6 @@ class ExtensionAnalysis(Input):
 class ExtensionDecisionKind(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
-
-
-DocumentReference = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500), NoControlCharacters
-]
 
 
 class ExtensionDecision(Input):

@@ -6,14 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from services.common.changes import Change, IncludeSeed, Since, Until, changes_since
 from services.common.db import SessionDep
 from services.common.pagination import Page, PageDep
-from services.common.types import IsoDate
 from services.parties.http import READ, AsOf, ContextDep, answer
+from services.parties.models import audit_log
 from services.parties.records.reading import Records
 from services.parties.summary.aims import summarize
-from services.parties.summary.changes import changes_since
-from services.parties.summary.schemas import Change, Summary, typed
+from services.parties.summary.changes import concerns
+from services.parties.summary.schemas import Summary, typed
 
 router = APIRouter()
 
@@ -33,20 +34,22 @@ async def read_summary(request: Request, ctx: ContextDep, as_of: AsOf = None) ->
 def list_changes(
     session: SessionDep,
     page: PageDep,
-    since: Annotated[IsoDate, Query(description="From the start of this day (YYYY-MM-DD)")],
-    until: Annotated[IsoDate | None, Query(description="To the end of this day")] = None,
-    include_seed: Annotated[bool, Query(description="Include the seeded records")] = False,
+    since: Since,
+    until: Until = None,
+    include_seed: IncludeSeed = False,
     iso3: Annotated[
         str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Only what concerns this state")
     ] = None,
 ) -> Page[Change]:
-    """List what changed since a day (e.g. since the last meeting), oldest first."""
+    """List what the States Parties and administrators changed since a day (e.g. since the last
+    meeting), oldest first: commitments, obligations, reports, extension requests, coverage."""
     items, total = changes_since(
         session,
+        audit_log,
         since=since,
         until=until,
         include_seed=include_seed,
-        iso3=iso3.upper() if iso3 else None,
+        where=[concerns(iso3.upper())] if iso3 else [],
         limit=page.limit,
         offset=page.offset,
     )

@@ -14,7 +14,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.basis import Basis
-from services.common.types import UtcDateTime
 
 
 class Section(BaseModel):
@@ -171,27 +170,3 @@ class Summary(Section):
 def typed(summary: dict[str, Any]) -> dict[str, Any]:
     """Check a built summary against the models; return it as the API sends it."""
     return Summary.model_validate(summary).model_dump(mode="json", exclude_unset=True)
-
-
-class FieldChange(BaseModel):
-    """One field of a change: its value before and after (JSON, as the audit log keeps it)."""
-
-    field: str
-    before: Any = None
-    after: Any = None
-
-
-class Change(BaseModel):
-    """An entry of `/changes`: what changed in one record, by whom, when."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    occurred_at: UtcDateTime
-    entity: str
-    entity_id: str
-    operation: str
-    version: int
-    actor: str
-    actor_role: str
-    fields: list[str]
-    values: list[FieldChange] = Field(description="Each changed field, before → after")
