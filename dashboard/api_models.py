@@ -344,6 +344,7 @@ class Assessment(ApiModel):
     narrative: str
     period: str
     assessed_on: date
+    source: str | None = None
 
 
 # ---------------------------------------------------------------- the reminders service

@@ -80,6 +80,7 @@ def assessment_rows(assessments: list[Assessment], as_of: date | None) -> list[d
             "status": a.status.replace("_", " "),
             "period": a.period,
             "narrative": a.narrative,
+            "source": a.source or "recorded by the committee, no document cited",
         }
         for a in assessments
         if as_of is None or a.assessed_on <= as_of

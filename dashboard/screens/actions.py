@@ -55,7 +55,9 @@ if actions is not None:
             caption="States Parties that have not completed this action",
         )
     history = ui.data_or_notice(ui.fetch(api.assessments, chosen))
-    if history is not None:
+    if history is not None and not assessment_rows(history, ui.as_of()):
+        st.info("No record: the committee has recorded no assessment of this action by this day.")
+    elif history is not None:
         ui.table(
             assessment_rows(history, ui.as_of()),
             f"action-{chosen}-assessments",

@@ -228,6 +228,7 @@ def test_assessments_up_to_the_as_of_day() -> None:
                 "status": "on_track",
                 "period": "p",
                 "narrative": "n",
+                "source": "APLC/MSP.10/2010/7",
             },
             {
                 "action_number": 1,
@@ -239,7 +240,10 @@ def test_assessments_up_to_the_as_of_day() -> None:
         ],
     )
     assert [r["status"] for r in assessment_rows(items, date(2010, 5, 1))] == ["off track"]
-    assert len(assessment_rows(items, None)) == 2
+    assert [r["source"] for r in assessment_rows(items, None)] == [
+        "APLC/MSP.10/2010/7",
+        "recorded by the committee, no document cited",
+    ]
 
 
 def test_va_matrix_has_actions_23_to_33(answers: dict) -> None:
