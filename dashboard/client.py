@@ -110,7 +110,7 @@ class MonitorClient:
     def deadlines(self, kind: str, as_of: date) -> Result[list[PartyDeadline]]:
         """Every party's deadlines of one kind, with their status on a day."""
         params = {"kind": kind, **self._as_of(as_of)}
-        return self._get("parties", "/deadlines", params, list[PartyDeadline])
+        return self._list("parties", "/deadlines", params, Page[PartyDeadline])
 
     def commitments(self, iso3: str, as_of: date) -> Result[list[Commitment]]:
         """A party's commitments on every action that binds it, as they stood on a day."""
@@ -135,7 +135,7 @@ class MonitorClient:
 
     def progress(self, as_of: date) -> Result[list[ProgressCounts]]:
         """For every action: the parties it binds, and how many are in each status on a day."""
-        return self._get("parties", "/progress", self._as_of(as_of), list[ProgressCounts])
+        return self._list("parties", "/progress", self._as_of(as_of), Page[ProgressCounts])
 
     def action_progress(self, number: int, as_of: date) -> Result[ActionProgress]:
         """For one action: the counts, and each party's status on a day."""

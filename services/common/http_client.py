@@ -57,11 +57,13 @@ class ServiceClient:
         an answer that is not JSON → UpstreamError."""
         return self._json(self._send("GET", path, params=params), path)
 
-    def get_json_if_changed(self, path: str, *, etag: str | None) -> tuple[Any, str | None] | None:
+    def get_json_if_changed(
+        self, path: str, *, etag: str | None, params: dict[str, Any] | None = None
+    ) -> tuple[Any, str | None] | None:
         """GET a JSON document unless it still has the entity tag `etag` (If-None-Match): None
         when it is unchanged, else the document and its new tag. Errors as `get_json`."""
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._send("GET", path, headers=headers)
+        response = self._send("GET", path, headers=headers, params=params)
         if response.status_code == 304:
             return None
         return self._json(response, path), response.headers.get("ETag")

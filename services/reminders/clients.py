@@ -41,18 +41,44 @@ class PartiesClient(ServiceClient):
     service_name = "parties"
 
     def all_deadlines(self) -> list[PartyDeadlines]:
-        """Return every State Party's deadlines, in one request (`GET /deadlines`)."""
-        return _by_party(self.get_json("/deadlines"))
+        """Return every State Party's deadlines (`GET /deadlines`, page after page)."""
+        rows, _ = self._deadline_pages()
+        return _by_party(rows)
 
     def all_deadlines_if_changed(
         self, etag: str | None
     ) -> tuple[list[PartyDeadlines], str | None] | None:
-        """Every party's deadlines and their entity tag, unless they still have `etag` (None)."""
-        found = self.get_json_if_changed("/deadlines", etag=etag)
-        if found is None:
+        """Every party's deadlines and their tag, unless they still have `etag` (None then).
+
+        The tag is the page tags, space-separated (an entity tag holds no space). Every page
+        carries the list's total, so any change, a deadline added or moved, changes a page's tag.
+        """
+        if etag is not None and self._pages_unchanged(etag.split(" ")):
             return None
-        rows, new_etag = found
-        return _by_party(rows), new_etag
+        rows, etags = self._deadline_pages()
+        return _by_party(rows), " ".join(etags)
+
+    def _pages_unchanged(self, etags: list[str]) -> bool:
+        for index, etag in enumerate(etags):
+            window = {"limit": DEADLINES_PAGE, "offset": index * DEADLINES_PAGE}
+            if self.get_json_if_changed("/deadlines", etag=etag, params=window) is not None:
+                return False
+        return True
+
+    def _deadline_pages(self) -> tuple[list[dict[str, Any]], list[str]]:
+        rows: list[dict[str, Any]] = []
+        etags: list[str] = []
+        while True:
+            window = {"limit": DEADLINES_PAGE, "offset": len(rows)}
+            found = self.get_json_if_changed("/deadlines", etag=None, params=window)
+            assert found is not None  # an unconditional GET is never 304
+            page, etag = found
+            with _expected_shape("/deadlines"):
+                items, total = list(page["items"]), int(page["total"])
+            rows.extend(items)
+            etags.append(etag or "")
+            if len(rows) >= total or not items:
+                return rows, etags
 
     def state_codes(self) -> frozenset[str]:
         """Return the ISO-3 codes of every state the parties service lists (party or not)."""
@@ -67,6 +93,7 @@ class PartiesClient(ServiceClient):
 
 
 STATES_PAGE = 500
+DEADLINES_PAGE = 500
 
 
 class _State(BaseModel):

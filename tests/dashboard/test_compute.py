@@ -64,9 +64,9 @@ def answers(tmp_path_factory: pytest.TempPathFactory, actions_client: TestClient
             ),
             "clearance": parse(
                 list[PartyDeadline],
-                client.get("/deadlines", params={"kind": "article5_clearance"}).json(),
+                client.get("/deadlines", params={"kind": "article5_clearance"}).json()["items"],
             ),
-            "progress": parse(list[ProgressCounts], client.get("/progress").json()),
+            "progress": parse(list[ProgressCounts], client.get("/progress").json()["items"]),
             "progress_13": parse(ActionProgress, client.get("/actions/13/progress").json()),
             "actions": parse(
                 list[Action], actions_client.get("/actions", params={"limit": 500}).json()["items"]

@@ -139,7 +139,7 @@ def test_deadlines_resting_on_unverified_dates_say_so(api: PartiesApi) -> None:
     assert annual and all(d["verified"] for d in annual)  # 30 April of the next year: no input
     afghanistan = api.client.get("/parties/AFG/deadlines").json()["items"]
     assert all(d["verified"] and d["unverified_because"] is None for d in afghanistan)
-    clearance = api.client.get("/deadlines", params={"kind": "article5_clearance"}).json()
+    clearance = api.client.get("/deadlines", params={"kind": "article5_clearance"}).json()["items"]
     # The 9 extended deadlines whose pairing with their party no source confirms.
     unpaired = {
         row["iso3"]
@@ -182,7 +182,9 @@ def test_the_plans_dated_undertakings_are_deadlines_of_the_parties_they_bind(
     # Andorra never held stockpiles, has no mined areas and no survivors to assist: neither.
     andorra = {d["kind"] for d in api.client.get("/parties/AND/deadlines").json()["items"]}
     assert not andorra & {"action14_mined_area_perimeters", "action34_national_plans"}
-    owed = api.client.get("/deadlines", params={"kind": "action14_mined_area_perimeters"}).json()
+    owed = api.client.get("/deadlines", params={"kind": "action14_mined_area_perimeters"}).json()[
+        "items"
+    ]
     assert len(owed) == 38  # the parties still clearing mined areas
 
 
@@ -214,20 +216,20 @@ def test_readiness_reports_the_actions_service(api: PartiesApi) -> None:
 
 
 def test_all_article5_deadlines_at_once(api: PartiesApi) -> None:
-    rows = api.client.get("/deadlines", params={"kind": "article5_clearance"}).json()
+    rows = api.client.get("/deadlines", params={"kind": "article5_clearance"}).json()["items"]
     assert len(rows) == 54
     by_state = {row["iso3"]: row for row in rows}
     assert (by_state["KHM"]["original_due"], by_state["KHM"]["due"]) == ("2010-01-01", "2020-01-01")
     assert by_state["KHM"]["entry_into_force"] == "2000-01-01"
     overdue = api.client.get(
         "/deadlines", params={"kind": "article4_stockpile_destruction", "status": "overdue"}
-    ).json()
+    ).json()["items"]
     assert sorted(row["iso3"] for row in overdue) == ["BLR", "GRC", "TUR"]
     assert api.client.get("/deadlines", params={"kind": "article9"}).status_code == 422
 
 
 def test_progress_of_every_action_at_once(api: PartiesApi) -> None:
-    rows = api.client.get("/progress").json()
+    rows = api.client.get("/progress").json()["items"]
     assert [row["action_number"] for row in rows] == list(range(1, 68))
     by_action = {row["action_number"]: row for row in rows}
     assert by_action[1]["applicable_parties"] == 156
@@ -240,7 +242,7 @@ def test_progress_of_every_action_at_once(api: PartiesApi) -> None:
 
 
 def test_an_action_whose_group_no_record_decides_says_so(api: PartiesApi) -> None:
-    rows = {row["applies_to"]: row for row in api.client.get("/progress").json()}
+    rows = {row["applies_to"]: row for row in api.client.get("/progress").json()["items"]}
     # No party has declared whether it is in a position to assist, reported the mines it
     # retains or said how far its legislation goes: such actions bind nobody yet, and say why.
     for group in (

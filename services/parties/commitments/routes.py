@@ -238,13 +238,17 @@ async def read_action_progress(
 
 
 @router.get(
-    "/progress", response_model=list[ActionProgressCounts], responses=READ, tags=["commitments"]
+    "/progress", response_model=Page[ActionProgressCounts], responses=READ, tags=["commitments"]
 )
-async def list_progress(request: Request, ctx: ContextDep, as_of: AsOf = None) -> Response:
+async def list_progress(
+    request: Request, ctx: ContextDep, page: PageDep, as_of: AsOf = None
+) -> Response:
     """For every action: how many parties it binds and how many commitments are in each status."""
 
-    def build(records: Records) -> list[ActionProgressCounts]:
-        return progress.progress_counts(records, ctx.catalogue.actions())
+    def build(records: Records) -> Page[ActionProgressCounts]:
+        rows = progress.progress_counts(records, ctx.catalogue.actions())
+        window = rows[page.offset : page.offset + page.limit]
+        return Page.of(window, total=len(rows), params=page)
 
-    key = ("progress", ctx.catalogue.generation)
+    key = ("progress", ctx.catalogue.generation, page.limit, page.offset)
     return await answer(request, ctx, as_of, key, build)

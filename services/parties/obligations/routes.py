@@ -12,6 +12,7 @@ from services.common.etag import (
     json_with_etag,
     require_if_match,
 )
+from services.common.pagination import Page, PageDep
 from services.common.routes import Iso3
 from services.parties.http import READ, WRITE, WRITES, AsOf, ContextDep, answer, party_in
 from services.parties.obligations import service
@@ -97,10 +98,11 @@ def update_obligations(
     return obligations_public(obligations)
 
 
-@router.get("/deadlines", response_model=list[PartyDeadline], responses=READ, tags=["deadlines"])
+@router.get("/deadlines", response_model=Page[PartyDeadline], responses=READ, tags=["deadlines"])
 async def list_deadlines(
     request: Request,
     ctx: ContextDep,
+    page: PageDep,
     kind: DeadlineKind | None = None,
     status: DeadlineStatus | None = None,
     as_of: AsOf = None,
@@ -108,7 +110,10 @@ async def list_deadlines(
     """Every party's deadlines, filtered by kind and status, by due date."""
     wanted = {"kind": kind.value if kind else None, "status": status.value if status else None}
 
-    def build(records: Records) -> list[PartyDeadline]:
-        return service.deadline_rows(records.snapshot, records.deadlines, **wanted)
+    def build(records: Records) -> Page[PartyDeadline]:
+        rows = service.deadline_rows(records.snapshot, records.deadlines, **wanted)
+        window = rows[page.offset : page.offset + page.limit]
+        return Page.of(window, total=len(rows), params=page)
 
-    return await answer(request, ctx, as_of, ("deadlines", kind, status), build)
+    key = ("deadlines", kind, status, page.limit, page.offset)
+    return await answer(request, ctx, as_of, key, build)
