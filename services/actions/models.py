@@ -213,15 +213,35 @@ class PlanPublic(ApiModel):
 
 
 class AssessmentCreate(ApiModel):
-    status: AssessmentStatus
-    narrative: Narrative = ""
-    period: Label = Field(
-        description='The meeting or period assessed, e.g. "2010-06 intersessional".'
+    status: AssessmentStatus = Field(
+        description="The Coordinating Committee's rating of the progress made on the action "
+        "in the period assessed",
+        schema_extra={"examples": ["some_progress"]},
     )
-    assessed_on: IsoDate = Field(description="The day the committee made the assessment.")
+    narrative: Narrative = Field(
+        default="",
+        description="The committee's reasons and observations, in its own words (up to 20,000 "
+        "characters); empty: none written",
+        schema_extra={
+            "examples": [
+                "Most States Parties concerned have reported national plans; several have not "
+                "yet said how they will fund them."
+            ]
+        },
+    )
+    period: Label = Field(
+        description='The meeting or period assessed, e.g. "2010-06 intersessional".',
+        schema_extra={"examples": ["2010-06 intersessional"]},
+    )
+    assessed_on: IsoDate = Field(
+        description="The day the committee made the assessment (YYYY-MM-DD), not after today.",
+        schema_extra={"examples": ["2010-06-25"]},
+    )
     source: DocumentReference | None = Field(
         default=None,
-        description="The document that records the assessment (its symbol or URL), if any",
+        description="The document that records the assessment (its symbol or URL), if any; "
+        "null: the committee cited none",
+        schema_extra={"examples": ["https://example.org/coordinating-committee/2010-06.pdf"]},
     )
 
 

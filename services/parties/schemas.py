@@ -194,15 +194,69 @@ class DeadlinesPublic(Output):
 class ObligationsUpdate(Input):
     """What a party reports about its own progress (all fields, as a PUT replaces them)."""
 
-    article3_mines_retained: int | None = Field(default=None, ge=0, le=10_000_000)
-    article4_completed_on: TreatyDate | None = None
-    article4_mines_destroyed: int | None = Field(default=None, ge=0, le=1_000_000_000)
-    article5_completed_on: TreatyDate | None = None
-    article5_area_released_m2: int | None = Field(default=None, ge=0, le=10**13)
-    article9_status: Article9Status | None = None
-    in_a_position_to_assist: bool | None = None
-    needs_article5_extension: bool | None = None
-    evidence_url: Url | None = None
+    article3_mines_retained: int | None = Field(
+        default=None,
+        ge=0,
+        le=10_000_000,
+        description="How many anti-personnel mines the party retains for the development of "
+        "and training in mine detection, clearance or destruction techniques (Article 3), "
+        "a number of mines; null: not reported",
+        examples=[1000],
+    )
+    article4_completed_on: TreatyDate | None = Field(
+        default=None,
+        description="The day the party completed the destruction of its stockpiled "
+        "anti-personnel mines (Article 4); null: not completed or not reported (a completion "
+        "already recorded stays)",
+        examples=["2012-05-31"],
+    )
+    article4_mines_destroyed: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000_000,
+        description="How many stockpiled anti-personnel mines the party reports it has "
+        "destroyed (Article 4), a number of mines; null: not reported",
+        examples=[150000],
+    )
+    article5_completed_on: TreatyDate | None = Field(
+        default=None,
+        description="The day the party completed the destruction of all anti-personnel mines "
+        "in mined areas under its jurisdiction or control (Article 5); null: not completed or "
+        "not reported (a completion already recorded stays)",
+        examples=["2010-04-13"],
+    )
+    article5_area_released_m2: int | None = Field(
+        default=None,
+        ge=0,
+        le=10**13,
+        description="The mined area the party reports it has released (Article 5), in square "
+        "metres; null: not reported",
+        examples=[2500000],
+    )
+    article9_status: Article9Status | None = Field(
+        default=None,
+        description="The party's national implementation measures (Article 9): legislation "
+        "adopted, existing law deemed sufficient, or not indicated; null: not reported",
+        examples=["legislation_adopted"],
+    )
+    in_a_position_to_assist: bool | None = Field(
+        default=None,
+        description="Whether the party declares itself in a position to provide assistance to "
+        "other States Parties (Article 6); null: not declared",
+        examples=[True],
+    )
+    needs_article5_extension: bool | None = Field(
+        default=None,
+        description="Whether the party declares it will need an extension of its Article 5 "
+        "clearance deadline (Article 5.3); null: not declared",
+        examples=[False],
+    )
+    evidence_url: Url | None = Field(
+        default=None,
+        description="A document that supports what the party reports, such as its Article 7 "
+        "report, cited in the sources this update records; null: none",
+        examples=["https://example.org/nicaragua/article7-2009.pdf"],
+    )
 
 
 # ---------------------------------------------------------------- commitments
@@ -216,10 +270,34 @@ class CommitmentFields(SQLModel):
     API's (they validate what a state sends); `sa_type` keeps the columns the migrations made.
     """
 
-    status: CommitmentStatus = SQLField(sa_type=EnumText(CommitmentStatus, 16))
-    target_date: TreatyDate | None = None
-    narrative: Narrative = SQLField(default="", sa_type=AutoString)
-    evidence_url: Url | None = SQLField(default=None, sa_type=UrlText(2000))
+    status: CommitmentStatus = SQLField(
+        sa_type=EnumText(CommitmentStatus, 16),
+        description="The party's own status on the action, as it reports it",
+        schema_extra={"examples": ["in_progress"]},
+    )
+    target_date: TreatyDate | None = SQLField(
+        default=None,
+        description="The day by which the party intends to have carried out the action; "
+        "null: no target set",
+        schema_extra={"examples": ["2012-12-31"]},
+    )
+    narrative: Narrative = SQLField(
+        default="",
+        sa_type=AutoString,
+        description="What the party has done and plans to do on the action, in its own words "
+        "(up to 20,000 characters); empty: nothing written",
+        schema_extra={
+            "examples": [
+                "National plan adopted; survey of the remaining suspected areas under way."
+            ]
+        },
+    )
+    evidence_url: Url | None = SQLField(
+        default=None,
+        sa_type=UrlText(2000),
+        description="A document that supports what the party writes (a report, a plan); null: none",
+        schema_extra={"examples": ["https://example.org/nicaragua/article7-2009.pdf"]},
+    )
 
 
 COMMITMENT_FIELDS = tuple(CommitmentFields.model_fields)
@@ -260,10 +338,27 @@ class HistoryEntry(Output):
 
 
 class MembershipUpdate(Input):
-    status: MembershipStatus
-    deposit_date: TreatyDate | None = None
-    entry_into_force: TreatyDate | None = None
-    source: Label
+    status: MembershipStatus = Field(
+        description="Whether the state is a State Party to the Convention",
+        examples=["party"],
+    )
+    deposit_date: TreatyDate | None = Field(
+        default=None,
+        description="The day the state deposited its instrument of ratification, acceptance, "
+        "approval or accession; null: none deposited or not known",
+        examples=["2011-03-15"],
+    )
+    entry_into_force: TreatyDate | None = Field(
+        default=None,
+        description="The day the Convention entered into force for the state (Article 17), "
+        "from which its deadlines run; required for a party; null: not in force for it",
+        examples=["2011-09-01"],
+    )
+    source: Label = Field(
+        description="Who says so: the document or record the membership comes from (up to "
+        "100 characters)",
+        examples=["https://example.org/depositary/accession-2011.pdf"],
+    )
 
 
 # ---------------------------------------------------------------- reads

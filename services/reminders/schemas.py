@@ -117,13 +117,41 @@ class Output(BaseModel):
 class EventInput(Input):
     """A meeting or date as admins record it; a PUT replaces every field."""
 
-    title: Title
-    kind: EventKind
-    start: EventDate
-    end: EventDate
-    location: Place | None = None
-    iso3: Iso3Code | None = Field(default=None, description="The state it concerns, if one")
-    source: Source | None = Field(default=None, description="Where the date comes from")
+    title: Title = Field(
+        description="The name of the meeting or date, as reminders and calendars show it",
+        examples=["Meetings of the Standing Committees"],
+    )
+    kind: EventKind = Field(
+        description="What the event is; the rule of its kind (`/rules/{kind}`) says when its "
+        "reminders go and to whom",
+        examples=["standing_committees"],
+    )
+    start: EventDate = Field(
+        description="The event's first day (YYYY-MM-DD), from which its reminders are counted",
+        examples=["2010-06-21"],
+    )
+    end: EventDate = Field(
+        description="The event's last day, not before `start`; the same day for a one-day date",
+        examples=["2010-06-25"],
+    )
+    location: Place | None = Field(
+        default=None,
+        description="Where the meeting takes place, e.g. a city; null: no place (a deadline, "
+        "an anniversary)",
+        examples=["Geneva"],
+    )
+    iso3: Iso3Code | None = Field(
+        default=None,
+        description="The ISO 3166 alpha-3 code of the state the date concerns, if one: it then "
+        "goes on that state's calendar; null: no single state (on the Convention's calendar)",
+        examples=["NIC"],
+    )
+    source: Source | None = Field(
+        default=None,
+        description="Where the date comes from (a document, a URL); null: on a new event, "
+        "recorded as set through the API by the key that wrote it; on an update, unchanged",
+        examples=["https://example.org/meetings/intersessional-2010.pdf"],
+    )
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Self:
@@ -144,9 +172,23 @@ def _distinct(values: list[int]) -> list[int]:
 class RuleInput(Input):
     """The lead times of a kind of event; after-days apply to a party's deadlines only."""
 
-    before_days: Annotated[list[BeforeDays], Field(max_length=10)]
-    after_days_unless_met: Annotated[list[AfterDays], Field(max_length=5)] = []
-    audience: Audience
+    before_days: Annotated[list[BeforeDays], Field(max_length=10)] = Field(
+        description="How many days before an event's first day a reminder goes, one reminder "
+        "per lead time (distinct, 1 to 365 days); empty: no reminder before",
+        examples=[[30, 7]],
+    )
+    after_days_unless_met: Annotated[list[AfterDays], Field(max_length=5)] = Field(
+        default=[],
+        description="How many days after a party's deadline a reminder goes if the deadline "
+        "is still not met (distinct, 1 to 30 days; kind `deadline` only); empty: none",
+        examples=[[1]],
+    )
+    audience: Audience = Field(
+        description="Who receives the reminders: states, the contact points of the state the "
+        "event concerns (of every state when it concerns none); committee, the committee "
+        "members; all, both",
+        examples=["states"],
+    )
 
     _distinct_before = field_validator("before_days")(_distinct)
     _distinct_after = field_validator("after_days_unless_met")(_distinct)
@@ -168,11 +210,30 @@ class RulePublic(Output):
 class RecipientInput(Input):
     """A contact point: an email address, a webhook URL, or both; a PUT replaces every field."""
 
-    name: Name
+    name: Name = Field(
+        description="The name of the contact point, a person or an office, as reminders address it",
+        examples=["National Mine Action Authority"],
+    )
     # One field per channel, named by its `field` and typed by its module (`channels/`).
-    email: EmailAddress | None = None
-    webhook_url: WebhookUrl | None = None
-    language: Language = Language.ENGLISH
+    email: EmailAddress | None = Field(
+        default=None,
+        description="The address that e-mail reminders go to; null: no e-mail (then "
+        "`webhook_url` is needed)",
+        examples=["mine-action@example.org"],
+    )
+    webhook_url: WebhookUrl | None = Field(
+        default=None,
+        description="An http or https URL that receives reminders as signed JSON POSTs "
+        "(Standard Webhooks); in production it must name a public host; null: no webhook "
+        "(then `email` is needed)",
+        examples=["https://example.org/hooks/reminders"],
+    )
+    language: Language = Field(
+        default=Language.ENGLISH,
+        description="The language of the reminders' subject and wording; event titles stay "
+        "as recorded",
+        examples=["es"],
+    )
 
     @model_validator(mode="after")
     def _reachable(self) -> Self:

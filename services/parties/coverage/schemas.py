@@ -19,9 +19,12 @@ class CoverageFields(SQLModel):
     complete_from: TreatyDate | None = Field(
         default=None,
         description="The first due date from which every such record is kept; null: not yet",
+        examples=["2010-04-30"],
     )
     source: Annotated[Narrative, Field(min_length=3, max_length=2000)] = SQLField(
-        sa_type=AutoString, description="Who says the records are complete (a document, a URL)"
+        sa_type=AutoString,
+        description="Who says the records are complete (a document, a URL)",
+        schema_extra={"examples": ["https://example.org/isu/article7-reports-received-2010.pdf"]},
     )
 
 

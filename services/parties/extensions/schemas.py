@@ -18,12 +18,43 @@ class ExtensionRequestFields(SQLModel):
     """What a state writes in its extension request (Article 5.4): the table's, the request's
     and the answer's."""
 
-    requested_deadline: TreatyDate
+    requested_deadline: TreatyDate = SQLField(
+        description="The Article 5 clearance deadline the party asks for: after its current "
+        "deadline and at most ten years later (Article 5.3)",
+        schema_extra={"examples": ["2014-03-01"]},
+    )
     # 5.4 (b): reasons, state of work, means available, impediments
-    explanation: Annotated[Narrative, Field(min_length=1)] = SQLField(sa_type=AutoString)
+    explanation: Annotated[Narrative, Field(min_length=1)] = SQLField(
+        sa_type=AutoString,
+        description="Article 5.4 (b): why the extension is needed, the status of the national "
+        "demining programme, the financial and technical means available, and the "
+        "circumstances that impede clearance (required)",
+        schema_extra={
+            "examples": [
+                "Survey found more suspected areas than first reported; two demining teams are "
+                "funded until 2012; seasonal rains close the northern areas for months."
+            ]
+        },
+    )
     # 5.4 (c): humanitarian, social, economic, environmental
-    implications: Narrative = SQLField(default="", sa_type=AutoString)
-    other_information: Narrative = SQLField(default="", sa_type=AutoString)  # 5.4 (d)
+    implications: Narrative = SQLField(
+        default="",
+        sa_type=AutoString,
+        description="Article 5.4 (c): the humanitarian, social, economic and environmental "
+        "implications of the extension; empty: none stated",
+        schema_extra={
+            "examples": [
+                "Until the areas are released, farmland near the border stays unused and two "
+                "roads between villages stay closed."
+            ]
+        },
+    )
+    other_information: Narrative = SQLField(  # 5.4 (d)
+        default="",
+        sa_type=AutoString,
+        description="Article 5.4 (d): any other information relevant to the request; empty: none",
+        schema_extra={"examples": ["A national survey is planned for 2011."]},
+    )
 
 
 class ExtensionRequestRecord(ExtensionRequestFields):
@@ -44,7 +75,14 @@ class ExtensionRequestCreate(ExtensionRequestFields, Input):  # type: ignore[mis
 
 
 class ExtensionAnalysis(Input):
-    analysis: Annotated[Narrative, Field(min_length=1)]
+    analysis: Annotated[Narrative, Field(min_length=1)] = Field(
+        description="The analysis of the request that the meeting deciding it will consider "
+        "(Article 5.5), as the group mandated to analyse it wrote it (required)",
+        examples=[
+            "The request is complete; its plan to release the remaining areas is ambitious but "
+            "workable if the funding it counts on is found."
+        ],
+    )
 
 
 class ExtensionDecisionKind(StrEnum):
@@ -55,16 +93,25 @@ class ExtensionDecisionKind(StrEnum):
 class ExtensionDecision(Input):
     """The decision of the Meeting of the States Parties or Review Conference (Article 5.5)."""
 
-    decision: ExtensionDecisionKind
+    decision: ExtensionDecisionKind = Field(
+        description="Whether the meeting granted or refused the extension requested",
+        examples=["granted"],
+    )
     meeting_id: int = Field(
         ge=1,
         description="The event id, on the reminders service's calendar, of the Meeting of the "
         "States Parties or Review Conference that took the decision",
         examples=[7],
     )
-    decided_on: TreatyDate = Field(description="A day of that meeting")
+    decided_on: TreatyDate = Field(
+        description="A day of that meeting, on which it took the decision; not after today",
+        examples=["2010-12-03"],
+    )
     granted_deadline: TreatyDate | None = Field(
-        default=None, description="The deadline granted, if not the one requested"
+        default=None,
+        description="The deadline granted, if not the one requested; null: the requested "
+        "deadline (ignored when the request is refused)",
+        examples=["2013-06-01"],
     )
     source: DocumentReference | None = Field(
         default=None,

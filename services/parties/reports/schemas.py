@@ -21,9 +21,19 @@ class Article7ReportFields(SQLModel):
     period: Period = SQLField(
         sa_type=AutoString(8),
         description='"initial", or the calendar year the annual report covers, e.g. "2009"',
+        schema_extra={"examples": ["2009"]},
     )
-    submitted_on: TreatyDate
-    link: Url | None = SQLField(default=None, sa_type=UrlText(2000))
+    submitted_on: TreatyDate = SQLField(
+        description="The day the party submitted the report to the Secretary-General of the "
+        "United Nations (Article 7); not after today, nor before the year it covers has ended",
+        schema_extra={"examples": ["2010-04-30"]},
+    )
+    link: Url | None = SQLField(
+        default=None,
+        sa_type=UrlText(2000),
+        description="Where the report can be read; null: no link recorded",
+        schema_extra={"examples": ["https://example.org/nicaragua/article7-2009.pdf"]},
+    )
 
 
 class Article7ReportCreate(Article7ReportFields, Input):  # type: ignore[misc]
