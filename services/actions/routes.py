@@ -30,7 +30,14 @@ from services.common.errors import Unprocessable
 from services.common.etag import serialized_with_etag, version_etag
 from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
-from services.common.routes import AUTHENTICATED, ActionNumber, Responses, RowId, not_found
+from services.common.routes import (
+    AUTHENTICATED,
+    CONDITIONAL,
+    ActionNumber,
+    Responses,
+    RowId,
+    not_found,
+)
 
 router = APIRouter()
 
@@ -38,7 +45,7 @@ NOT_FOUND: Responses = not_found("No such plan, section, action or indicator")
 WRITE_ERRORS: Responses = {**AUTHENTICATED, **NOT_FOUND}
 ONE_RESOURCE: Responses = {
     200: {"description": "The resource, with its ETag"},
-    304: {"description": "Not modified (the ETag in If-None-Match is current)"},
+    **CONDITIONAL,
     **NOT_FOUND,
 }
 
@@ -72,7 +79,12 @@ async def list_plans(request: Request, page: PageDep) -> Response:
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=ONE_RESOURCE, tags=["plans"])
-async def read_plan(request: Request, plan_id: Annotated[str, Path(max_length=64)]) -> Response:
+async def read_plan(
+    request: Request,
+    plan_id: Annotated[
+        str, Path(max_length=64, description="The plan's id, e.g. cartagena-2010-2014")
+    ],
+) -> Response:
     """Read one plan with its introduction."""
     plan = request.app.state.catalogue.plan(plan_id).plan
     return serialized_with_etag(request, plan.body, plan.etag)
@@ -294,7 +306,11 @@ async def list_indicators(
     tags=["indicators"],
 )
 async def read_indicator(
-    request: Request, plan: SelectedPlan, indicator_id: Annotated[str, Path(max_length=64)]
+    request: Request,
+    plan: SelectedPlan,
+    indicator_id: Annotated[
+        str, Path(max_length=64, description="The indicator's id, as `GET /indicators` lists it")
+    ],
 ) -> Response:
     """Read one indicator."""
     indicator = plan.indicator(indicator_id)

@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Table
 
 from services.common.admission import AdmissionMiddleware, QueueDelay
@@ -16,13 +17,19 @@ from services.common.clock import Clock
 from services.common.db import POOL_CAPACITY, SESSION_END_THREADS, create_engine, ping
 from services.common.errors import install_problem_handlers
 from services.common.keys.store import KeyStore
-from services.common.limits import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from services.common.limits import (
+    BodySizeLimitMiddleware,
+    HeadMiddleware,
+    SecurityHeadersMiddleware,
+)
 from services.common.observability import (
     ReadinessCheck,
     RequestIdMiddleware,
     health_router,
     instrument,
 )
+from services.common.openapi import complete_openapi, operation_id
+from services.common.problem_pages import problems_router
 from services.common.query import reject_unknown_query_parameters
 from services.common.ratelimit import RateLimiter
 from services.common.settings import ServiceSettings
@@ -45,23 +52,6 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many requests; `Retry-After` says when to retry (problem+json)"},
     503: {"description": "At capacity, or the database is unreachable; retry (problem+json)"},
 }
-UNREADABLE_BODY = {"description": "The body could not be read, e.g. not UTF-8 (problem+json)"}
-
-
-def _declare_unreadable_bodies(app: FastAPI) -> None:
-    """Declare the 400 that FastAPI answers to a body it cannot read (not UTF-8, say) on every
-    operation that takes a body, so the OpenAPI document lists every status a route may return."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        document = build()
-        for operations in document.get("paths", {}).values():
-            for operation in operations.values():
-                if "requestBody" in operation:
-                    operation["responses"].setdefault("400", UNREADABLE_BODY)
-        return document
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _ping_database(request: Request) -> None:
@@ -113,19 +103,23 @@ def create_service_app(
             app.state.engine.dispose()
             app.state.keys_engine.dispose()
 
-    app = FastAPI(
-        title=title,
-        description=description,
-        version=version,
-        lifespan=lifespan,
-        responses=COMMON_RESPONSES,
-        dependencies=[Depends(reject_unknown_query_parameters)],
+    options: dict[str, Any] = {
+        "title": title,
+        "description": description,
+        "version": version,
+        "lifespan": lifespan,
+        "responses": COMMON_RESPONSES,
+        "generate_unique_id_function": operation_id,
+        "dependencies": [Depends(reject_unknown_query_parameters)],
         # Metrics are Prometheus's (/metrics); FastAPI's OpenTelemetry hooks would only cost time.
-        telemetry={"tracing": False, "metrics": False, "logs": False},
-        docs_url="/docs" if settings.docs_open else None,
-        redoc_url="/redoc" if settings.docs_open else None,
-        openapi_url="/openapi.json" if settings.docs_open else None,
-    )
+        "telemetry": {"tracing": False, "metrics": False, "logs": False},
+    }
+    if settings.docs_open:
+        # /docs and /redoc from Swagger UI's and ReDoc's assets installed with the project
+        # (fastapi-offline): FastAPI's own pages load them from a CDN, blank without internet.
+        app = FastAPIOffline(docs_url="/docs", redoc_url="/redoc", **options)
+    else:
+        app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, **options)
     app.state.queue_delay = queue_delay  # how far behind the event loop runs (admission)
     app.state.idempotency_keys = idempotency_keys  # the answers kept for retried POSTs (CreateOnce)
     # Counters in memory, one set per process: see docs/problems.md, "Rate limits".
@@ -155,12 +149,14 @@ def create_service_app(
         max_queue_delay=settings.max_queue_delay_ms / 1000,
         queue_delay=queue_delay,
     )
+    app.add_middleware(HeadMiddleware)
     # Added last so it runs first: even a 413 carries a request id and an access log line.
     app.add_middleware(RequestIdMiddleware)
-    _declare_unreadable_bodies(app)
+    complete_openapi(app)
     instrument(app)
     checks = {"database": _ping_database, "keys": _ping_keys, **(readiness or {})}
     app.include_router(health_router(checks, dependencies))
+    app.include_router(problems_router())
     for router in routers:
         app.include_router(router)
     return app

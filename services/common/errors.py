@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -117,6 +118,10 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extra or {})
+    if status == 422:
+        # The contract's ValidationProblem: every 422 lists its errors, also one that a rule
+        # (not a field's schema) refused, which has no field to point at.
+        body.setdefault("errors", [{"loc": [], "msg": detail, "type": "value_error"}])
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
@@ -175,14 +180,34 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"There is no resource at {request.url.path}."
     if exc.status_code == 413:
         detail = "The request body exceeds this service's size limit."
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names the methods of the first route on the path only; a path with a GET
+        # and a PUT route would answer `Allow: GET` to a DELETE.
+        headers["Allow"] = allowed_methods(request)
+        detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}."
     return problem_response(
         status=exc.status_code,
         title=title,
         detail=detail,
         slug=slug,
         instance=request.url.path,
-        headers=dict(exc.headers or {}),
+        headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods some route of the app answers on the request's path (HEAD with GET)."""
+    methods: set[str] = set()
+    path = request.url.path
+    for context in iter_route_contexts(request.app.routes):
+        route = context.original_route
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -9,11 +9,12 @@ import time
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
+from pydantic import BaseModel, Field
 from pythonjsonlogger.json import JsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -113,6 +114,20 @@ def configure_logging(*, level: str = "INFO", json: bool = True, service: str) -
 ReadinessCheck = Callable[[Request], None]
 
 
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "degraded"] = Field(
+        description="ready; degraded when a service this one can live without does not answer"
+    )
+    checks: dict[str, str] = Field(description="What must answer, each `ok` or why not")
+    dependencies: dict[str, str] | None = Field(
+        default=None, description="Other services this one uses, each `ok` or why not"
+    )
+
+
 def health_router(
     checks: dict[str, ReadinessCheck], dependencies: dict[str, ReadinessCheck] | None = None
 ) -> APIRouter:
@@ -124,13 +139,15 @@ def health_router(
     """
     router = APIRouter(tags=["operations"])
 
-    @router.get("/healthz", summary="Liveness: the process answers")
+    @router.get("/healthz", response_model=Health, summary="Liveness: the process answers")
     def read_health() -> dict[str, str]:
         """Answer without touching any dependency."""
         return {"status": "ok"}
 
     @router.get(
         "/readyz",
+        response_model=Readiness,
+        response_model_exclude_none=True,
         summary="Readiness: the database and required dependencies answer",
         responses={503: {"description": "A required dependency is unavailable"}},
     )

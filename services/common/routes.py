@@ -16,6 +16,10 @@ AUTHENTICATED: Responses = {
     401: {"description": "No valid API key (problem+json)"},
     403: {"description": "This key may not do this (problem+json)"},
 }
+# A read that answers its ETag, and 304 to a client whose copy is current (If-None-Match).
+CONDITIONAL: Responses = {
+    304: {"description": "Not modified: the `ETag` named in `If-None-Match` is still current"}
+}
 PRECONDITIONS: Responses = {
     409: {"description": "Conflicts with recorded data (problem+json)"},
     412: {"description": "If-Match names a stale ETag (problem+json)"},

@@ -14,6 +14,7 @@ from services.common.errors import NotFound
 from services.common.etag import serialized_with_etag
 from services.common.routes import (
     AUTHENTICATED,
+    CONDITIONAL,
     PRECONDITIONS,
     Iso3,
     Responses,
@@ -27,11 +28,12 @@ from services.parties.records.reading import Records, Replayed
 from services.parties.records.replays import Replays
 from services.parties.records.snapshot import Snapshot
 
-READ: Responses = {
+UNCONDITIONAL_READ: Responses = {
     **not_found("Unknown state, party or action"),
     503: {"description": "The actions service's catalogue is unavailable (problem+json)"},
 }
-WRITE: Responses = {**READ, **AUTHENTICATED, **PRECONDITIONS}
+READ: Responses = {**UNCONDITIONAL_READ, **CONDITIONAL}  # answers an ETag, and 304 to it
+WRITE: Responses = {**UNCONDITIONAL_READ, **AUTHENTICATED, **PRECONDITIONS}
 
 AsOf = Annotated[
     IsoDate | None,

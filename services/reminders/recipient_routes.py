@@ -15,7 +15,7 @@ from services.common.db import SessionDep
 from services.common.etag import json_with_etag, require_if_match, version_etag
 from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
-from services.common.routes import Iso3, RowId
+from services.common.routes import CONDITIONAL, Iso3, RowId
 from services.reminders import service
 from services.reminders.http import GONE, PRIVATE, WRITE, ContextDep
 from services.reminders.models import Recipient
@@ -107,7 +107,7 @@ def create_contact(
 @router.get(
     "/parties/{iso3}/contacts/{contact_id}",
     response_model=RecipientPublic,
-    responses={**PRIVATE, **GONE},
+    responses={**PRIVATE, **GONE, **CONDITIONAL},
     tags=["recipients"],
 )
 def read_contact(
@@ -251,7 +251,7 @@ def create_committee_member(
 @router.get(
     "/committee-members/{member_id}",
     response_model=RecipientPublic,
-    responses={**PRIVATE, **GONE},
+    responses={**PRIVATE, **GONE, **CONDITIONAL},
     tags=["recipients"],
 )
 def read_committee_member(

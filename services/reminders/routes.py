@@ -19,7 +19,7 @@ from services.common.etag import etag_of, json_with_etag, require_if_match, vers
 from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
-from services.common.routes import Iso3, Responses, RowId
+from services.common.routes import CONDITIONAL, Iso3, Responses, RowId
 from services.common.types import IsoDate
 from services.reminders import attempts, calendar, planning, service, sync
 from services.reminders.event_public import EventPublic, shown_status
@@ -47,6 +47,8 @@ from services.reminders.schemas import (
 
 router = APIRouter()
 
+DeliveryId = Annotated[str, Path(max_length=40, description="The delivery's id, as listed")]
+
 # ---------------------------------------------------------------- events
 
 
@@ -66,7 +68,7 @@ def list_events(
     to: Annotated[
         IsoDate | None, Query(description="Events starting on or before this day")
     ] = None,
-    kind: EventKind | None = None,
+    kind: Annotated[EventKind | None, Query(description="Only events of this kind")] = None,
     iso3: StateFilter = None,
 ) -> Page[EventPublic]:
     """List meetings, dates and deadlines by date, filtered by period, kind or state."""
@@ -85,7 +87,12 @@ def list_events(
     return Page.of([EventPublic.of(row, today) for row in rows], total=total, params=page)
 
 
-@router.get("/events/{event_id}", response_model=EventPublic, responses=READ, tags=["events"])
+@router.get(
+    "/events/{event_id}",
+    response_model=EventPublic,
+    responses={**READ, **CONDITIONAL},
+    tags=["events"],
+)
 def read_event(request: Request, session: SessionDep, ctx: ContextDep, event_id: RowId) -> Response:
     """Read one event, with the ETag to send when moving it."""
     event = event_repository.get_event(session, event_id=event_id)
@@ -170,7 +177,9 @@ def list_rules(session: SessionDep, page: PageDep) -> Page[RulePublic]:
     return Page.of(rules[page.offset : page.offset + page.limit], total=len(rules), params=page)
 
 
-@router.get("/rules/{kind}", response_model=RulePublic, responses=READ, tags=["rules"])
+@router.get(
+    "/rules/{kind}", response_model=RulePublic, responses={**READ, **CONDITIONAL}, tags=["rules"]
+)
 def read_rule(request: Request, session: SessionDep, kind: Kind) -> Response:
     """Read the rule of one kind of event, with its ETag."""
     rule = rule_repository.get_rule(session, kind=kind)
@@ -205,8 +214,12 @@ def list_reminders(
     session: SessionDep,
     page: PageDep,
     principal: CurrentPrincipal,
-    status: ReminderStatus | None = None,
-    event_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    status: Annotated[
+        ReminderStatus | None, Query(description="Only reminders with this status")
+    ] = None,
+    event_id: Annotated[
+        int | None, Query(ge=1, le=2**62, description="Only the reminders of this event")
+    ] = None,
     iso3: StateFilter = None,
 ) -> Page[ReminderPublic]:
     """List the outbox, soonest first (a state key sees its own contacts' reminders only)."""
@@ -261,7 +274,9 @@ def list_deliveries(
     session: SessionDep,
     page: PageDep,
     principal: CurrentPrincipal,
-    status: DeliveryStatus | None = None,
+    status: Annotated[
+        DeliveryStatus | None, Query(description="Only deliveries with this status")
+    ] = None,
     iso3: StateFilter = None,
 ) -> Page[DeliveryPublic]:
     """List the digests sent or being sent, newest first, with their attempts and last error."""
@@ -284,7 +299,7 @@ def list_deliveries(
 def read_delivery(
     session: SessionDep,
     principal: CurrentPrincipal,
-    delivery_id: Annotated[str, Path(max_length=40)],
+    delivery_id: DeliveryId,
 ) -> DeliveryDetail:
     """Read one digest: its reminders and every attempt to send it."""
     found = delivery_repository.get_delivery(session, delivery_id=delivery_id)
@@ -314,7 +329,7 @@ def retry_delivery(
     principal: AdminPrincipal,
     session: SessionDep,
     ctx: ContextDep,
-    delivery_id: Annotated[str, Path(max_length=40)],
+    delivery_id: DeliveryId,
 ) -> DeliveryPublic:
     """Give a dead-lettered digest a fresh round of attempts (admin key)."""
     found = delivery_repository.get_delivery(session, delivery_id=delivery_id)
@@ -339,7 +354,13 @@ def _calendar(request: Request, body: bytes, filename: str) -> Response:
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
 
-CALENDAR: Responses = {200: {"content": {"text/calendar": {}}, "description": "iCalendar"}}
+CALENDAR: Responses = {
+    200: {
+        "content": {"text/calendar": {"schema": {"type": "string"}}},
+        "description": "iCalendar (RFC 5545)",
+    },
+    **CONDITIONAL,
+}
 
 
 @router.get("/calendar.ics", response_class=Response, responses=CALENDAR, tags=["calendar"])

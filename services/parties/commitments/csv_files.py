@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Response
 from pydantic import ValidationError
 
 from services.common.errors import Unprocessable
@@ -18,6 +19,13 @@ from services.parties.schemas import COMMITMENT_FIELDS, CommitmentPublic, Commit
 CSV_COLUMNS = ["iso3", "action", "applies_to", *COMMITMENT_FIELDS, "version", "updated_at"]
 IMPORT_COLUMNS = {"action", *COMMITMENT_FIELDS, "version"}
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+class CsvResponse(Response):
+    """A CSV download: its media type in the OpenAPI document, and in the answer."""
+
+    media_type = "text/csv"
+    charset = "utf-8"
 
 
 def _cell(value: object) -> str:

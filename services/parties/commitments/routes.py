@@ -6,7 +6,6 @@ from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
-from fastapi.responses import PlainTextResponse
 
 from services.common.auth import CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
@@ -20,6 +19,7 @@ from services.common.routes import ActionNumber, Iso3
 from services.parties.commitments import csv_files, progress, service
 from services.parties.http import (
     READ,
+    UNCONDITIONAL_READ,
     WRITE,
     WRITES,
     AsOf,
@@ -69,8 +69,8 @@ async def list_commitments(
 
 @router.get(
     "/parties/{iso3}/commitments.csv",
-    response_class=PlainTextResponse,
-    responses=READ,
+    response_class=csv_files.CsvResponse,
+    responses=UNCONDITIONAL_READ,
     tags=["commitments"],
 )
 def export_party_commitments(records: CurrentRecordsDep, ctx: ContextDep, iso3: Iso3) -> Response:
@@ -120,7 +120,10 @@ def import_party_commitments(
 
 
 @router.get(
-    "/commitments.csv", response_class=PlainTextResponse, tags=["commitments"], responses=READ
+    "/commitments.csv",
+    response_class=csv_files.CsvResponse,
+    tags=["commitments"],
+    responses=UNCONDITIONAL_READ,
 )
 def export_all_commitments(records: CurrentRecordsDep, ctx: ContextDep) -> Response:
     """Download every party's commitments as one CSV."""
@@ -139,10 +142,8 @@ def export_all_commitments(records: CurrentRecordsDep, ctx: ContextDep) -> Respo
 
 
 def _csv(text: str, filename: str) -> Response:
-    return Response(
-        content=text,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return csv_files.CsvResponse(
+        content=text, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 
@@ -208,7 +209,7 @@ def update_commitment(
 @router.get(
     "/parties/{iso3}/commitments/{action}/history",
     response_model=list[HistoryEntry],
-    responses=READ,
+    responses=UNCONDITIONAL_READ,
     tags=["commitments"],
 )
 def read_commitment_history(

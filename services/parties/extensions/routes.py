@@ -20,7 +20,7 @@ from services.parties.extensions.schemas import (
     ExtensionRequestCreate,
     ExtensionRequestPublic,
 )
-from services.parties.http import READ, WRITE, WRITES, ContextDep
+from services.parties.http import READ, UNCONDITIONAL_READ, WRITE, WRITES, ContextDep
 from services.parties.meetings_client import Meeting
 from services.parties.records import lookup
 
@@ -30,7 +30,7 @@ router = APIRouter()
 @router.get(
     "/parties/{iso3}/extensions",
     response_model=list[ExtensionPublic],
-    responses=READ,
+    responses=UNCONDITIONAL_READ,
     tags=["extensions"],
 )
 def list_extensions(session: SessionDep, iso3: Iso3) -> list[ExtensionPublic]:
@@ -45,7 +45,7 @@ def list_extensions(session: SessionDep, iso3: Iso3) -> list[ExtensionPublic]:
 @router.get(
     "/parties/{iso3}/extension-requests",
     response_model=list[ExtensionRequestPublic],
-    responses=READ,
+    responses=UNCONDITIONAL_READ,
     tags=["extensions"],
 )
 def list_extension_requests(session: SessionDep, iso3: Iso3) -> list[ExtensionRequestPublic]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from services.common.auth import CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
@@ -103,8 +104,10 @@ async def list_deadlines(
     request: Request,
     ctx: ContextDep,
     page: PageDep,
-    kind: DeadlineKind | None = None,
-    status: DeadlineStatus | None = None,
+    kind: Annotated[DeadlineKind | None, Query(description="Only deadlines of this kind")] = None,
+    status: Annotated[
+        DeadlineStatus | None, Query(description="Only deadlines with this status on the day")
+    ] = None,
     as_of: AsOf = None,
 ) -> Response:
     """Every party's deadlines, filtered by kind and status, by due date."""

@@ -8,7 +8,7 @@ from services.common.auth import CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
 from services.common.idempotency import CreateOnceDep
 from services.common.routes import Iso3
-from services.parties.http import READ, WRITE, WRITES, ContextDep
+from services.parties.http import UNCONDITIONAL_READ, WRITE, WRITES, ContextDep
 from services.parties.records import lookup
 from services.parties.reports import repository, service
 from services.parties.reports.schemas import Article7ReportCreate, Article7ReportPublic
@@ -19,7 +19,7 @@ router = APIRouter()
 @router.get(
     "/parties/{iso3}/article7-reports",
     response_model=list[Article7ReportPublic],
-    responses=READ,
+    responses=UNCONDITIONAL_READ,
     tags=["transparency"],
 )
 def list_reports(session: SessionDep, iso3: Iso3) -> list[Article7ReportPublic]:

@@ -43,7 +43,9 @@ async def list_states(
     request: Request,
     ctx: ContextDep,
     page: PageDep,
-    status: MembershipStatus | None = None,
+    status: Annotated[
+        MembershipStatus | None, Query(description="Only the states of this membership status")
+    ] = None,
     region: Annotated[
         str | None,
         Query(
