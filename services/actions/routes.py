@@ -55,8 +55,15 @@ PlanQuery = Annotated[
 ]
 
 
+# The catalogue (plans, sections, actions, indicators) changes only when the seed does: browsers
+# and proxies may keep it a few minutes, then revalidate with its ETag.
+CATALOGUE_CACHING = "public, max-age=300"
+
+
 def _json(body: bytes) -> Response:
-    return Response(content=body, media_type="application/json")
+    return Response(
+        content=body, media_type="application/json", headers={"Cache-Control": CATALOGUE_CACHING}
+    )
 
 
 async def selected_plan(request: Request, plan_id: PlanQuery = None) -> PlanCatalogue:
@@ -87,7 +94,7 @@ async def read_plan(
 ) -> Response:
     """Read one plan with its introduction."""
     plan = request.app.state.catalogue.plan(plan_id).plan
-    return serialized_with_etag(request, plan.body, plan.etag)
+    return serialized_with_etag(request, plan.body, plan.etag, cache_control=CATALOGUE_CACHING)
 
 
 # ---------------------------------------------------------------- sections
@@ -109,7 +116,9 @@ async def read_section(
 ) -> Response:
     """Read one section of a plan."""
     section = plan.section(number)
-    return serialized_with_etag(request, section.body, section.etag)
+    return serialized_with_etag(
+        request, section.body, section.etag, cache_control=CATALOGUE_CACHING
+    )
 
 
 # ---------------------------------------------------------------- actions
@@ -137,7 +146,9 @@ async def list_actions(
 async def read_action(request: Request, plan: SelectedPlan, number: ActionNumber) -> Response:
     """Read one action: its verbatim text, section, and whom it binds."""
     document = plan.action(number).document
-    return serialized_with_etag(request, document.body, document.etag)
+    return serialized_with_etag(
+        request, document.body, document.etag, cache_control=CATALOGUE_CACHING
+    )
 
 
 # ---------------------------------------------------------------- assessments
@@ -314,4 +325,6 @@ async def read_indicator(
 ) -> Response:
     """Read one indicator."""
     indicator = plan.indicator(indicator_id)
-    return serialized_with_etag(request, indicator.body, indicator.etag)
+    return serialized_with_etag(
+        request, indicator.body, indicator.etag, cache_control=CATALOGUE_CACHING
+    )

@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import Table
 
 from services.common.admission import AdmissionMiddleware, QueueDelay
+from services.common.auth import optional_principal
 from services.common.clock import Clock
 from services.common.db import POOL_CAPACITY, SESSION_END_THREADS, create_engine, ping
 from services.common.errors import install_problem_handlers
@@ -47,6 +48,7 @@ class UnfitForProduction(RuntimeError):
 
 # Every route may answer these; declaring them keeps the OpenAPI document honest.
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "An unknown, revoked or malformed API key (problem+json)"},
     413: {"description": "Request body too large (problem+json)"},
     422: {"description": "Invalid request (problem+json with `errors`)"},
     429: {"description": "Too many requests; `Retry-After` says when to retry (problem+json)"},
@@ -110,7 +112,9 @@ def create_service_app(
         "lifespan": lifespan,
         "responses": COMMON_RESPONSES,
         "generate_unique_id_function": operation_id,
-        "dependencies": [Depends(reject_unknown_query_parameters)],
+        # A key is checked wherever it is sent: a revoked or unknown one is 401 on a public read
+        # too, so a client learns its key is gone before it tries to write with it.
+        "dependencies": [Depends(reject_unknown_query_parameters), Depends(optional_principal)],
         # Metrics are Prometheus's (/metrics); FastAPI's OpenTelemetry hooks would only cost time.
         "telemetry": {"tracing": False, "metrics": False, "logs": False},
     }
@@ -132,15 +136,22 @@ def create_service_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
             allow_headers=[
                 "Authorization",
                 "Content-Type",
+                "Idempotency-Key",
                 "If-Match",
                 "If-None-Match",
                 "X-Request-ID",
             ],
-            expose_headers=["ETag", "Location", "X-Request-ID"],
+            expose_headers=[
+                "ETag",
+                "Idempotent-Replayed",
+                "Location",
+                "Retry-After",
+                "X-Request-ID",
+            ],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(

@@ -41,9 +41,14 @@ def json_with_etag(
     return serialized_with_etag(request, body, etag or etag_of(body))
 
 
-def serialized_with_etag(request: Request, body: bytes, etag: str) -> Response:
-    """Answer with an already serialized JSON document, or 304 when the client's copy is current."""
+def serialized_with_etag(
+    request: Request, body: bytes, etag: str, *, cache_control: str | None = None
+) -> Response:
+    """Answer with an already serialized JSON document, or 304 when the client's copy is current
+    (`cache_control`: how long others may keep it; by default, revalidated before each use)."""
     headers = {"ETag": etag}
+    if cache_control is not None:
+        headers["Cache-Control"] = cache_control
     if _matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(content=body, media_type="application/json", headers=headers)

@@ -59,15 +59,30 @@ class BodySizeLimitMiddleware:
 
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
-    # API answers are per-request data; ETags still let clients revalidate without a cache.
-    (b"cache-control", b"no-store"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 )
+# Public data with its ETag: a browser or proxy may keep it, and must revalidate before each use.
+REVALIDATE = b"no-cache"
+# Anything else: an error, an answer without a tag, anything asked for with a key.
+DO_NOT_STORE = b"no-store"
+
+
+def cache_control(*, method: str, status: int, headers: set[bytes]) -> bytes:
+    """The caching an answer to a request without a key allows, when its route set none
+    (README, "Caching")."""
+    if method not in ("GET", "HEAD") or status not in (200, 304):
+        return DO_NOT_STORE
+    return REVALIDATE if b"etag" in headers else DO_NOT_STORE
 
 
 class SecurityHeadersMiddleware:
-    """Add the security headers every API response carries."""
+    """Add the security and caching headers every API response carries.
+
+    A route may set its own `Cache-Control` (the actions catalogue, the calendar feeds: public
+    data that changes only with the seed); otherwise `cache_control` decides. An answer to a
+    request that carried a key is never stored and varies with the key.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -76,12 +91,24 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        keyed = any(name == b"authorization" for name, _ in scope["headers"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in SECURITY_HEADERS if name not in present]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [
+                    (name, value) for name, value in SECURITY_HEADERS if name not in present
+                ]
+                if keyed:
+                    headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
+                    headers += [(b"cache-control", DO_NOT_STORE), (b"vary", b"Authorization")]
+                elif b"cache-control" not in present:
+                    policy = cache_control(
+                        method=scope["method"], status=message["status"], headers=present
+                    )
+                    headers.append((b"cache-control", policy))
+                message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
