@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common.errors import ServiceUnavailable
 from services.common.limits import send_problem
+from services.common.metrics import OVERLOAD_REFUSALS
 
 UNLIMITED_PATHS = frozenset({"/healthz", "/metrics"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -107,7 +108,9 @@ class AdmissionMiddleware:
 
     def _refusal(self, kind: str) -> str | None:
         if self.in_flight[kind] >= self.max_in_flight:
+            OVERLOAD_REFUSALS.labels(reason=f"{kind}s-in-flight").inc()
             return "The service is at capacity right now; try again in a moment."
         if kind == "read" and self.queue_delay.behind(self.max_queue_delay):
+            OVERLOAD_REFUSALS.labels(reason="queue-delay").inc()
             return "The service is behind on its work right now; try again in a moment."
         return None

@@ -23,6 +23,7 @@ from services.common.limits import (
     HeadMiddleware,
     SecurityHeadersMiddleware,
 )
+from services.common.metrics import metrics_app, serve_in_background
 from services.common.observability import (
     ReadinessCheck,
     RequestIdMiddleware,
@@ -94,12 +95,19 @@ def create_service_app(
         app.state.session_limiter = anyio.CapacityLimiter(SESSION_END_THREADS)
         app.state.write_turn = anyio.Lock()  # SQLite's writing requests, one at a time
         app.state.session_slots = anyio.CapacityLimiter(POOL_CAPACITY)  # one per connection
+        scrape = None
+        if settings.metrics_port is not None:
+            scrape = serve_in_background(
+                metrics_app(app.state.metrics), host=settings.host, port=settings.metrics_port
+            )
         try:
             if on_startup is not None:
                 on_startup(app)
             async with queue_delay.running():
                 yield
         finally:
+            if scrape is not None:
+                scrape.should_exit = True
             if on_shutdown is not None:
                 on_shutdown(app)
             app.state.engine.dispose()
@@ -164,7 +172,7 @@ def create_service_app(
     # Added last so it runs first: even a 413 carries a request id and an access log line.
     app.add_middleware(RequestIdMiddleware)
     complete_openapi(app)
-    instrument(app)
+    instrument(app, expose=settings.metrics_port is None)
     checks = {"database": _ping_database, "keys": _ping_keys, **(readiness or {})}
     app.include_router(health_router(checks, dependencies))
     app.include_router(problems_router())

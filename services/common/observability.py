@@ -19,6 +19,7 @@ from pythonjsonlogger.json import JsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.errors import DomainError, problem_response
+from services.common.metrics import register_process_metrics
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
@@ -186,12 +187,17 @@ def _run_check(check: ReadinessCheck, request: Request) -> str:
     return "ok"
 
 
-def instrument(app: FastAPI) -> CollectorRegistry:
-    """Expose Prometheus metrics at `/metrics`, in a registry of the app's own."""
+def instrument(app: FastAPI, *, expose: bool = True) -> CollectorRegistry:
+    """Count the app's requests in a registry of its own, exposed at the app's `/metrics`
+    unless `expose` is false (then the metrics port serves it: `serve_metrics`)."""
     registry = CollectorRegistry()
-    Instrumentator(
+    instrumentator = Instrumentator(
         registry=registry,
         excluded_handlers=["/metrics", "/healthz", "/readyz"],
         should_group_status_codes=False,
-    ).instrument(app).expose(app, include_in_schema=False)
+    ).instrument(app)
+    if expose:
+        instrumentator.expose(app, include_in_schema=False)
+    register_process_metrics(registry)
+    app.state.metrics = registry  # where a service adds its own collectors
     return registry

@@ -17,6 +17,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from services.common.errors import TooManyRequests
+from services.common.metrics import RATE_LIMIT_REFUSALS
 
 
 @dataclass
@@ -41,6 +42,7 @@ class RateLimiter:
             raise self._refusal(item, identity)
 
     def _refusal(self, item: RateLimitItem, identity: tuple[str, ...]) -> TooManyRequests:
+        RATE_LIMIT_REFUSALS.labels(limit=identity[0] if identity else "unnamed").inc()
         reset_at = self._limiter.get_window_stats(item, *identity).reset_time
         retry_after = max(1, math.ceil(reset_at - time.time()))
         return TooManyRequests(

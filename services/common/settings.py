@@ -123,6 +123,9 @@ class ServiceSettings(BaseSettings):
     max_queue_delay_ms: int = Field(default=200, ge=1, le=60_000)
     # /docs, /redoc and /openapi.json: on by default, off in production unless asked for.
     docs_enabled: bool | None = None
+    # A port of its own for /metrics (then not served on the API's port, which an ingress
+    # publishes): set in Kubernetes, where Prometheus scrapes the pods directly.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
     # Browser origins allowed to call the API (CORS); none unless listed.
     cors_origins: list[str] = []
     # Requests per API key, and requests with a bad key per client address ("N/second|minute|hour").

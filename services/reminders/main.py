@@ -6,6 +6,8 @@ scheduler's jobs (`python -m services.reminders scheduler` does, in a process of
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 from fastapi import FastAPI, Request
 from sqlmodel import Session
@@ -13,6 +15,7 @@ from sqlmodel import Session
 from services.common.app import create_service_app
 from services.common.errors import ServiceUnavailable
 from services.reminders.clients import parties_client
+from services.reminders.metrics import RemindersCollector
 from services.reminders.models import idempotency_keys
 from services.reminders.recipient_routes import router as recipient_router
 from services.reminders.repository import syncs as sync_repository
@@ -78,4 +81,11 @@ def create_app(
         dependencies={"parties_sync": _last_sync_ok, "parties_states": _states_listed},
     )
     app.state.parties_transport = parties_transport
+    app.state.metrics.register(
+        RemindersCollector(
+            lambda: app.state.engine,
+            now=lambda: app.state.clock.now(),
+            wall_clock=lambda: datetime.now(UTC),
+        )
+    )
     return app

@@ -35,7 +35,7 @@ from services.common.db import create_engine, write_session, writer
 from services.common.memory import limit_malloc_arenas
 from services.common.observability import configure_logging
 from services.common.startup import load_settings, run_guarded
-from services.reminders import attempts, delivery, lease, planning, sync
+from services.reminders import attempts, delivery, lease, planning, scheduler_http, sync
 from services.reminders.attempts import RetryPolicy
 from services.reminders.channels import channels_for
 from services.reminders.channels.base import Sender
@@ -252,6 +252,13 @@ def run(settings: RemindersSettings) -> int:
     global _runtime
     limit_malloc_arenas()
     current = _runtime = Runtime.open(settings)
+    endpoint = scheduler_http.serve_in_background(
+        host=settings.host,
+        port=settings.scheduler_port,
+        holding=current.holding,
+        engine=current.engine,
+        now=current.clock.now,
+    )
     executor = ThreadPoolExecutor(WORKERS)
     scheduler = current.scheduler = build_scheduler(current, executor)
 
@@ -274,6 +281,7 @@ def run(settings: RemindersSettings) -> int:
                 executor.shutdown(wait=True)  # the running jobs end after their current step
             lease.release(current.engine, holder=current.holder, now=wall_clock())
     finally:
+        endpoint.should_exit = True
         current.engine.dispose()
     logger.info("scheduler stopped")
     return 0

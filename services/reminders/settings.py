@@ -27,6 +27,8 @@ class RemindersSettings(ServiceSettings):
 
     database_url: DatabaseUrl = sqlite_url("reminders.db")
     port: Port = 8003
+    # The scheduler process's own /metrics and /healthz (on `host`); 0: any free port.
+    scheduler_port: int = Field(default=8004, ge=0, le=65535)
     # The parties service, whose deadlines the sync job pulls and whose states validate ISO-3 codes.
     parties_url: ServiceUrl = "http://127.0.0.1:8002"
     parties_timeout_seconds: float = Field(default=5.0, gt=0, le=60)

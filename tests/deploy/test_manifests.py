@@ -196,3 +196,32 @@ def test_only_the_migrate_job_connects_as_the_databases_owner() -> None:
             owner = {key for key in databases if key.endswith("-migration-database-url")}
             expected = databases if document["kind"] == "Job" else set()
             assert owner == expected, (document["metadata"]["name"], container["name"])
+
+
+@needs_kubectl
+def test_metrics_are_scraped_from_the_pods_and_never_published_by_the_ingress() -> None:
+    documents = [
+        d
+        for d in yaml.safe_load_all(
+            kustomize(PROJECT_ROOT / "deploy" / "k8s" / "overlays" / "production")
+        )
+        if d
+    ]
+    config = next(d for d in documents if d["kind"] == "ConfigMap")["data"]
+    for name in ("actions", "parties", "reminders", "scheduler"):
+        deployment = next(
+            d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == name
+        )
+        template = deployment["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true", name
+        port = int(annotations["prometheus.io/port"])
+        container = template["spec"]["containers"][0]
+        assert {"name": "metrics", "containerPort": port} in container["ports"], name
+        variable = (
+            "REMINDERS_SCHEDULER_PORT" if name == "scheduler" else f"{name.upper()}_METRICS_PORT"
+        )
+        assert int(config[variable]) == port, name
+    # The Services the ingress routes to publish the API port only.
+    for service in (d for d in documents if d["kind"] == "Service"):
+        assert [p["name"] for p in service["spec"]["ports"]] == ["http"], service["metadata"]

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from sqlmodel import Session, select
@@ -20,7 +21,14 @@ from sqlmodel import Session, select
 from services.common.db import create_engine
 from services.common.settings import PROJECT_ROOT
 from services.reminders import lease
-from services.reminders.models import JOBSTORE_TABLE, Delivery, DeliveryAttempt, Event, Reminder
+from services.reminders.models import (
+    JOBSTORE_TABLE,
+    Delivery,
+    DeliveryAttempt,
+    Event,
+    Reminder,
+    SyncRun,
+)
 from tests.reminders.conftest import TODAY, add_recipient, at, plan, prepare_database
 from tests.reminders.receivers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver
 from tools.processes import free_port, python_module, stop
@@ -55,6 +63,7 @@ def scheduler_env(url: str, smtp: SmtpServer) -> dict[str, str]:
         "REMINDERS_LEASE_SECONDS": "4",
         "REMINDERS_RETRY_BASE_SECONDS": "1",
         "REMINDERS_LOG_JSON": "false",
+        "REMINDERS_SCHEDULER_PORT": str(free_port()),  # its own /metrics and /healthz
     }
 
 
@@ -187,6 +196,38 @@ def assert_jobs_persisted(url: str) -> None:
     assert (
         jobs["deliver_reminders"].func_ref == "services.reminders.scheduler:deliver_reminders_job"
     )
+
+
+def test_the_scheduler_serves_its_own_metrics_and_health(
+    database_url: str, tmp_path: Path, smtp: SmtpServer
+) -> None:
+    prepare_database(database_url)
+    add_recipient(database_url, iso3="UKR", name="Ukraine", email="mfa@ukr.example")
+    plan(database_url, at(TODAY))
+    env, log = scheduler_env(database_url, smtp), tmp_path / "scheduler.log"
+    endpoint = f"http://127.0.0.1:{env['REMINDERS_SCHEDULER_PORT']}"
+    with scheduler(env, log):
+        wait_for(lambda: settled(database_url), log)
+        wait_for(lambda: any(r.outcome == "failed" for r in rows(database_url, SyncRun)), log)
+        wait_for(lambda: _answers(f"{endpoint}/healthz"), log)
+        health = httpx.get(f"{endpoint}/healthz").json()
+        assert health["status"] == "holding" and health["token"] >= 1
+        metrics = httpx.get(f"{endpoint}/metrics").text
+    assert "cm_scheduler_holds_lease 1.0" in metrics
+    assert 'cm_reminders{channel="email",status="delivered"} 3.0' in metrics
+    assert 'cm_deliveries{channel="email",status="delivered"}' in metrics
+    assert "cm_reminders_delivery_lag_seconds 0.0" in metrics
+    assert "process_resident_memory_bytes" in metrics and "python_gc_collections_total" in metrics
+    # The parties service is down here: the sync never succeeded, and says so.
+    assert "cm_deadline_sync_age_seconds +Inf" in metrics
+    assert 'cm_deadline_sync_runs{outcome="failed"}' in metrics
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def test_a_second_scheduler_runs_nothing_while_the_first_holds_the_lease(database_url: str) -> None:

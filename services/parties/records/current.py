@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.common.clock import Clock
 from services.common.etag import etag_of, serialize
+from services.common.metrics import cache_lookup
 from services.common.types import as_utc
 from services.parties.models import Commitment, audit_log
 from services.parties.obligations.deadlines import Deadline
@@ -55,6 +56,7 @@ class Derived(InMemory):
     async def document(self, key: Hashable, build: Callable[[], object]) -> tuple[bytes, str]:
         """Return an answer's body and ETag, building it (off the event loop) the first time."""
         found = self._memo.get(key)
+        cache_lookup("current-answers", hit=found is not None)
         if found is not None:
             return found
         body = await run_in_threadpool(lambda: serialize(build()))

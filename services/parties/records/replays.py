@@ -19,6 +19,7 @@ import anyio
 
 from services.common.errors import ServiceUnavailable
 from services.common.etag import etag_of, serialize
+from services.common.metrics import OVERLOAD_REFUSALS, cache_lookup
 
 Document = tuple[bytes, str]  # a serialized answer and its ETag
 
@@ -40,6 +41,7 @@ class Replays:
         if key is None:
             return await self._compute(build)
         found = self._cache.get(key)
+        cache_lookup("replays", hit=found is not None)
         if found is not None:
             self._cache.move_to_end(key)
             return found
@@ -62,6 +64,7 @@ class Replays:
 
     async def _compute(self, build: Callable[[], object]) -> Document:
         if self._limiter.statistics().tasks_waiting >= self._max_waiting:
+            OVERLOAD_REFUSALS.labels(reason="replays-waiting").inc()
             raise ServiceUnavailable(
                 "Too many replays of past days are being computed; try again in a moment.",
                 headers={"Retry-After": "1"},
