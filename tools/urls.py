@@ -19,7 +19,10 @@ def main() -> None:
         f"  reminders    http://{reminders.host}:{reminders.port}/events    (docs: /docs, "
         "calendar: /calendar.ics)"
     )
-    print("  scheduler    syncs deadlines from the parties service, plans and sends reminders")
+    print(
+        f"  scheduler    http://{reminders.host}:{reminders.scheduler_port}/healthz   (metrics: "
+        "/metrics; syncs deadlines, plans and sends reminders)"
+    )
     print(f"  dashboard    http://{dashboard.host}:{dashboard.port}/")
     print("Press Ctrl-C to stop everything.")
 
