@@ -83,6 +83,11 @@ def _candidates(header: str) -> list[str]:
     return [part.strip() for part in header.split(",")]
 
 
+def weak_match(header: str | None, tag: str) -> bool:
+    """Whether `If-None-Match` names `tag`, strong or weak (RFC 9110's weak comparison)."""
+    return _matches(header, tag.removeprefix("W/"))
+
+
 def _matches(header: str | None, tag: str, *, weak_ok: bool = True) -> bool:
     if not header:
         return False

@@ -7,10 +7,11 @@ counts its revisions. Each event carries one VALARM per lead time of its kind's 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from icalendar import Alarm, Calendar
+from icalendar import Alarm, Calendar, vDuration, vText
 from icalendar import Event as VEvent
 
 from services.reminders.models import Event, Rule
@@ -25,24 +26,48 @@ def uid_of(event: Event) -> str:
     return f"{event.key}@{UID_DOMAIN}"
 
 
-def render(events: Sequence[Event], rules: Mapping[str, Rule], *, name: str) -> bytes:
-    """Return an iCalendar document (RFC 5545) of the events."""
+# How often a subscribed calendar should fetch the feed again (RFC 7986 REFRESH-INTERVAL, and
+# X-PUBLISHED-TTL for the clients that read only that).
+REFRESH = timedelta(hours=1)
+
+
+def render(
+    events: Sequence[Event], rules: Mapping[str, Rule], *, name: str, generated_at: datetime
+) -> bytes:
+    """Return an iCalendar document (RFC 5545, with RFC 7986's calendar properties) of the
+    events, as generated at `generated_at` (every DTSTAMP: METHOD:PUBLISH makes it the time the
+    feed was made; LAST-MODIFIED says when each event last changed)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # Typed explicitly: icalendar writes properties it does not know (NAME, the X- ones) raw,
+    # without escaping a comma as TEXT requires or spelling a duration as one.
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     for event in events:
-        calendar.add_component(_vevent(event, rules.get(event.kind)))
+        calendar.add_component(_vevent(event, rules.get(event.kind), generated_at))
     document: bytes = calendar.to_ical()
     return document
 
 
-def _vevent(event: Event, rule: Rule | None) -> VEvent:
+def version_of(events: Sequence[Event], rules: Mapping[str, Rule], name: str) -> str:
+    """What the feed says, without its generation time: the same for the same events, rules and
+    name, whenever it is generated (the feed's weak ETag)."""
+    parts = [name, *(f"{e.key}:{e.version}" for e in events)]
+    parts += sorted(f"{kind}:{rule.version}" for kind, rule in rules.items())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _vevent(event: Event, rule: Rule | None, generated_at: datetime) -> VEvent:
     vevent = VEvent()
     vevent.add("uid", uid_of(event))
-    vevent.add("dtstamp", event.updated_at)
+    vevent.add("dtstamp", generated_at)
+    vevent.add("last-modified", event.updated_at)
+    vevent.add("created", event.created_at)
     vevent.add("sequence", event.version - 1)
     vevent.add("dtstart", event.starts_on)
     vevent.add("dtend", event.ends_on + timedelta(days=1))

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from services.common.app import create_service_app
 from services.common.errors import ServiceUnavailable
+from services.reminders.calendar_routes import router as calendar_router
 from services.reminders.clients import parties_client
 from services.reminders.metrics import RemindersCollector
 from services.reminders.models import idempotency_keys
@@ -74,7 +75,7 @@ def create_app(
         title="Cartagena Monitor — reminders",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[router, recipient_router, secret_router],
+        routers=[router, recipient_router, secret_router, calendar_router],
         idempotency_keys=idempotency_keys,
         on_startup=_start,
         on_shutdown=_stop,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-import pycountry
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from services.common.auth import (
@@ -15,13 +14,13 @@ from services.common.auth import (
 from services.common.changes import Change, IncludeSeed, Since, Until, changes_since
 from services.common.db import SessionDep, write_session
 from services.common.errors import NotFound, ServiceUnavailable, Unprocessable
-from services.common.etag import etag_of, json_with_etag, require_if_match, version_etag
+from services.common.etag import json_with_etag, require_if_match, version_etag
 from services.common.idempotency import CreateOnceDep
 from services.common.pagination import Page, PageDep
 from services.common.ratelimit import RateLimiter
-from services.common.routes import CONDITIONAL, Iso3, Responses, RowId
+from services.common.routes import CONDITIONAL, RowId
 from services.common.types import IsoDate
-from services.reminders import attempts, calendar, planning, service, sync
+from services.reminders import attempts, planning, service, sync
 from services.reminders.event_public import EventPublic, shown_status
 from services.reminders.http import PRIVATE, READ, WRITE, ContextDep, Kind, StateFilter
 from services.reminders.models import Event, Recipient, Rule, audit_log
@@ -335,56 +334,3 @@ def retry_delivery(
     found = delivery_repository.get_delivery(session, delivery_id=delivery_id)
     attempts.requeue(session, delivery=found, actor=principal.actor, now=ctx.now)
     return DeliveryPublic.model_validate(found)
-
-
-# ---------------------------------------------------------------- calendars
-
-
-def _calendar(request: Request, body: bytes, filename: str) -> Response:
-    tag = etag_of(body)
-    headers = {
-        "ETag": tag,
-        "Content-Disposition": f'inline; filename="{filename}"',
-        # Public, and polled by every subscriber's calendar: a few minutes' caching is welcome.
-        "Cache-Control": "public, max-age=300",
-    }
-    seen = request.headers.get("if-none-match", "")
-    if tag in (part.strip().removeprefix("W/") for part in seen.split(",")):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
-
-
-CALENDAR: Responses = {
-    200: {
-        "content": {"text/calendar": {"schema": {"type": "string"}}},
-        "description": "iCalendar (RFC 5545)",
-    },
-    **CONDITIONAL,
-}
-
-
-@router.get("/calendar.ics", response_class=Response, responses=CALENDAR, tags=["calendar"])
-def read_calendar(request: Request, session: SessionDep) -> Response:
-    """Subscribe to the meetings and important dates of the Convention (iCalendar)."""
-    rules = {rule.kind: rule for rule in rule_repository.list_rules(session)}
-    events = event_repository.calendar_events(session, iso3=None)
-    name = "Mine Ban Convention: meetings and dates"
-    return _calendar(request, calendar.render(events, rules, name=name), "calendar.ics")
-
-
-@router.get(
-    "/calendar/{iso3}.ics",
-    response_class=Response,
-    responses={**CALENDAR, **READ},
-    tags=["calendar"],
-)
-def read_party_calendar(request: Request, session: SessionDep, iso3: Iso3) -> Response:
-    """Subscribe to the meetings and dates of the Convention and one party's deadlines."""
-    code = iso3.upper()
-    country = pycountry.countries.get(alpha_3=code)
-    if country is None:
-        raise NotFound(f"There is no state with ISO 3166 alpha-3 code {code!r}.")
-    rules = {rule.kind: rule for rule in rule_repository.list_rules(session)}
-    events = event_repository.calendar_events(session, iso3=code)
-    name = f"Mine Ban Convention: meetings, dates and deadlines of {country.name}"
-    return _calendar(request, calendar.render(events, rules, name=name), f"{code}.ics")

@@ -3,9 +3,10 @@ one alarm per lead time."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import vobject
 from icalendar import Calendar
 
 from tests.reminders.conftest import PartiesApp, RemindersApi, etag_of
@@ -112,3 +113,51 @@ def test_the_calendar_answers_304_when_unchanged(api: RemindersApi) -> None:
 def test_an_unknown_state_has_no_calendar(api: RemindersApi) -> None:
     assert api.client.get("/calendar/XYZ.ics").status_code == 404
     assert api.client.get("/calendar/XY.ics").status_code == 422
+
+
+def test_an_independent_parser_reads_the_feed_as_a_subscribed_calendar_would(
+    api: RemindersApi,
+) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    response = api.client.get("/calendar/UKR.ics")
+    feed = vobject.readOne(response.text)
+    assert feed.name == "VCALENDAR"
+    assert feed.contents["name"][0].value == feed.contents["x-wr-calname"][0].value
+    assert feed.contents["name"][0].value.endswith("Ukraine")
+    assert feed.contents["refresh-interval"][0].value == "PT1H"
+    assert feed.contents["refresh-interval"][0].params["VALUE"] == ["DURATION"]
+    assert feed.contents["x-published-ttl"][0].value == "PT1H"
+    events = feed.contents["vevent"]
+    assert events
+    for event in events:
+        # METHOD:PUBLISH: DTSTAMP is when the feed was made; LAST-MODIFIED when the event was.
+        assert event.dtstamp.value >= before
+        assert event.last_modified.value < before
+        assert event.uid.value.endswith("@cartagena-monitor")
+
+
+def test_a_partys_feed_holds_no_other_partys_deadlines(api: RemindersApi) -> None:
+    # The brochure's important dates include Ukraine's stockpile deadline: Ukraine's feed and the
+    # Convention's have it, Nicaragua's does not.
+    ukraine_deadline = "Deadline for Ukraine to destroy stockpiled anti-personnel mines"
+    feeds = {
+        path: {str(e["summary"]) for e in parse(api, path).walk("VEVENT")}
+        for path in ("/calendar.ics", "/calendar/UKR.ics", "/calendar/NIC.ics")
+    }
+    assert ukraine_deadline in feeds["/calendar.ics"]
+    assert ukraine_deadline in feeds["/calendar/UKR.ics"]
+    assert ukraine_deadline not in feeds["/calendar/NIC.ics"]
+    assert "Tenth Meeting of the States Parties" in feeds["/calendar/NIC.ics"]
+
+
+def test_the_feeds_tag_is_weak_and_survives_regeneration(api: RemindersApi) -> None:
+    first = api.client.get("/calendar.ics")
+    assert first.headers["etag"].startswith('W/"')
+    second = api.client.get("/calendar.ics")
+    assert second.headers["etag"] == first.headers["etag"]
+    assert (
+        api.client.get(
+            "/calendar.ics", headers={"If-None-Match": first.headers["etag"]}
+        ).status_code
+        == 304
+    )

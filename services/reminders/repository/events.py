@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from services.common.errors import NotFound
@@ -54,9 +54,11 @@ def list_events(
 
 
 def calendar_events(session: Session, *, iso3: str | None) -> Sequence[Event]:
-    """Return the Convention calendar's events, plus one party's own when `iso3` is given."""
+    """Return the Convention calendar's events; with `iso3`, the Convention-wide ones (meetings,
+    dates of no one party) and that party's own, never another party's deadlines."""
     listed = col(Event.on_calendar).is_(True)
-    where = listed if iso3 is None else or_(listed, col(Event.iso3) == iso3)
+    convention_wide = and_(listed, col(Event.iso3).is_(None))
+    where = listed if iso3 is None else or_(convention_wide, col(Event.iso3) == iso3)
     return session.exec(
         select(Event).where(where).order_by(col(Event.starts_on), col(Event.id))
     ).all()
