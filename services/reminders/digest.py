@@ -1,6 +1,7 @@
 """A digest: the reminders due on one day for one recipient and channel, and how it reads.
 
-The subject and the plain text are words any channel may send (the email and the log do); a
+The subject, the plain text and its HTML form are words any channel may send (the email and the
+log do); a
 channel's own wire format lives in its module (the webhook's JSON in `channels/webhook.py`).
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
 from services.reminders.event_public import EventPublic
 from services.reminders.models import Recipient
@@ -135,6 +137,19 @@ def text_body(digest: Digest) -> str:
     lines.extend(f"- {_line(item, digest.day, words)}" for item in digest.items)
     lines.extend(["", words.footer, f"[{digest.id}]", ""])
     return "\n".join(lines)
+
+
+def html_body(digest: Digest) -> str:
+    """Return the HTML alternative of a digest: the same words as the text, as a list."""
+    words = phrases(digest.recipient.language)
+    greeting, _, intro = words.greeting.format(name=digest.recipient.name).partition("\n\n")
+    items = "".join(f"<li>{escape(_line(item, digest.day, words))}</li>" for item in digest.items)
+    return (
+        f'<!doctype html><html lang="{escape(digest.recipient.language)}"><head>'
+        '<meta charset="utf-8"></head><body>'
+        f"<p>{escape(greeting)}</p><p>{escape(intro)}</p><ul>{items}</ul>"
+        f"<p><small>{escape(words.footer)} [{escape(digest.id)}]</small></p></body></html>"
+    )
 
 
 def _line(item: Item, day: date, words: Phrases) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from services.common.settings import PROJECT_ROOT
 from tests.deploy.commands import compose_containers, rendered_compose
 from tests.factories import bearer
-from tests.reminders.receivers import WEBHOOK_SECRET, SmtpServer, smtp_server
+from tests.reminders.receivers import WEBHOOK_SECRET, SmtpServer, smtp_server, text_of
 from tools.postgres import create_database, drop_database, libpq_url
 from tools.processes import free_port, running, stop
 
@@ -288,7 +288,7 @@ def test_the_compose_deployment_migrates_as_the_owner_and_serves_as_the_runtime_
         try:
             wait_for(
                 lambda: (
-                    any("Informal meeting" in m.get_content() for m in smtp.messages)
+                    any("Informal meeting" in text_of(m) for m in smtp.messages)
                     or scheduler.poll() is not None
                 ),
                 "the meeting's reminder reaches the SMTP server",

@@ -71,6 +71,14 @@ class SmtpServer:
         return [str(message["Message-ID"]) for message in self.messages]
 
 
+def text_of(message: EmailMessage) -> str:
+    """The plain-text part of a message as received (the reminders are text with HTML)."""
+    body = message.get_body(("plain",))
+    assert body is not None, message
+    content: str = body.get_content()
+    return content
+
+
 @contextmanager
 def smtp_server(*, started: bool = True) -> Iterator[SmtpServer]:
     """Run an SMTP server on a free loopback port (or only reserve the port, to start later)."""

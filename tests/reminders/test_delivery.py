@@ -32,7 +32,13 @@ from tests.reminders.conftest import (
     prepare_database,
     settings_for,
 )
-from tests.reminders.receivers import WEBHOOK_SECRET, SmtpServer, WebhookReceiver, smtp_server
+from tests.reminders.receivers import (
+    WEBHOOK_SECRET,
+    SmtpServer,
+    WebhookReceiver,
+    smtp_server,
+    text_of,
+)
 
 POLICY = RetryPolicy(max_attempts=3, base_seconds=60, max_seconds=3600)
 
@@ -93,10 +99,10 @@ def test_each_reminder_of_the_standing_committees_arrives_exactly_once(
         for minute in (0, 1):  # a second run the same day finds nothing more to send
             deliver(ukraine, at(day, 9, minute), smtp.port)
     standing_committees = [
-        m for m in smtp.messages if "Meetings of the Standing Committees" in m.get_content()
+        m for m in smtp.messages if "Meetings of the Standing Committees" in text_of(m)
     ]
     assert len(standing_committees) == 3
-    lines = [m.get_content() for m in standing_committees]
+    lines = [text_of(m) for m in standing_committees]
     assert ["in 60 days" in lines[0], "in 30 days" in lines[1], "in 7 days" in lines[2]] == [
         True
     ] * 3
@@ -129,13 +135,38 @@ def test_reminders_due_the_same_day_go_out_as_one_digest(
     report = deliver(database_url, at(date(2010, 6, 14), 9), smtp.port)
     assert (report.formed, report.delivered) == (2, 2)
     [message] = smtp.messages
-    assert message.get_content().count("Standing Committees") == 3
+    assert text_of(message).count("Standing Committees") == 3
     [hook] = receiver.requests()
     assert hook.verified
     assert [r["offset_days"] for r in hook.json()["data"]["reminders"]] == [-60, -30, -7]
     ids = {d.channel: d.id for d in stored(database_url, Delivery)}
     assert hook.webhook_id == hook.json()["data"]["id"] == ids["webhook"]
     assert message["Message-ID"] == f"<{ids['email']}@cartagena-monitor.invalid>"
+
+
+def test_the_email_as_the_smtp_server_received_it(database_url: str, smtp: SmtpServer) -> None:
+    prepare_database(database_url)
+    add_recipient(
+        database_url, iso3="NIC", name="Dirección <Nicaragua>", email="cnd@nic.example",
+        language="es",
+    )  # fmt: skip
+    plan(database_url, at(date(2010, 6, 14), 6))
+    deliver(database_url, at(date(2010, 6, 14), 9), smtp.port)
+    [message] = smtp.messages
+    # Content-Language reaches the wire (set_content() would remove one set before it).
+    assert message["Content-Language"] == "es"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["List-Id"] == "Cartagena Monitor reminders <reminders.cartagena-monitor.invalid>"
+    assert message.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+    text = text_of(message)
+    assert text.startswith("Estimado/a Dirección <Nicaragua>:")
+    html = message.get_body(("html",))
+    assert html is not None
+    markup = html.get_content()
+    assert '<html lang="es">' in markup
+    assert "Dirección &lt;Nicaragua&gt;" in markup and "<Nicaragua>" not in markup
+    assert markup.count("<li>") == text.count("\n- ")
 
 
 def test_smtp_server_down_the_delivery_is_retried_later_not_lost(ukraine: str) -> None:

@@ -1,4 +1,5 @@
-"""The email channel: a recipient's `email` address, one plain-text message per digest over SMTP.
+"""The email channel: a recipient's `email` address, one message per digest over SMTP, in plain
+text with an HTML alternative.
 
 Without an SMTP host (`REMINDERS_SMTP_HOST`), email digests go to the log instead (`log.py`). A
 digest's id is the message's Message-ID, so a receiver that gets it twice drops the copy.
@@ -46,7 +47,7 @@ EmailAddress = Annotated[
 
 
 class EmailSender:
-    """Send each digest as one plain-text email, its id as the Message-ID."""
+    """Send each digest as one email (text and HTML), its id as the Message-ID."""
 
     transport = "smtp"
 
@@ -65,8 +66,14 @@ class EmailSender:
         message["Subject"] = compose.subject(digest)
         message["Date"] = format_datetime(datetime.now(UTC))
         message["Message-ID"] = f"<{digest.id}@{self._domain}>"
-        message["Content-Language"] = recipient.language
+        # Sent by a program: auto-responders must not answer it (RFC 3834), and mail clients
+        # may group and filter the reminders as one list (RFC 2919).
+        message["Auto-Submitted"] = "auto-generated"
+        message["List-Id"] = f"Cartagena Monitor reminders <reminders.{self._domain}>"
         message.set_content(compose.text_body(digest))
+        message.add_alternative(compose.html_body(digest), subtype="html")
+        # After the content: set_content() removes every Content-* header set before it.
+        message["Content-Language"] = recipient.language
         return message
 
     def send(self, digest: Digest) -> None:
