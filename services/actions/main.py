@@ -6,10 +6,11 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 from services.actions.catalogue import load_catalogue
-from services.actions.models import idempotency_keys
+from services.actions.models import audit_log, idempotency_keys
 from services.actions.routes import router
 from services.actions.settings import ActionsSettings
 from services.common.app import create_service_app
+from services.common.changes import changes_router
 
 DESCRIPTION = """
 The Cartagena Action Plan 2010–2014 of the Anti-Personnel Mine Ban Convention: its sections, its
@@ -17,6 +18,14 @@ The Cartagena Action Plan 2010–2014 of the Anti-Personnel Mine Ban Convention:
 action, and baseline indicators. Reads are public; recording an assessment needs a `committee`
 or `admin` API key (`Authorization: Bearer <key>`). Errors are `application/problem+json`.
 """
+
+
+# What the committee recorded (its assessments; the seeded plan only with include_seed).
+CHANGES = changes_router(
+    audit_log,
+    tags=["assessments"],
+    description="List what the committee recorded since a day (its assessments), oldest first.",
+)
 
 
 def _load_catalogue(app: FastAPI) -> None:
@@ -34,7 +43,7 @@ def create_app(settings: ActionsSettings | None = None) -> FastAPI:
         title="Cartagena Monitor — actions",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[router],
+        routers=[router, CHANGES],
         idempotency_keys=idempotency_keys,
         on_startup=_load_catalogue,
     )

@@ -21,10 +21,8 @@ from services.actions.models import (
     IndicatorPublic,
     PlanPublic,
     SectionPublic,
-    audit_log,
 )
 from services.common.auth import CommitteePrincipal
-from services.common.changes import Change, IncludeSeed, Since, Until, changes_since
 from services.common.db import SessionDep
 from services.common.errors import Unprocessable
 from services.common.etag import serialized_with_etag, version_etag
@@ -253,27 +251,6 @@ def list_latest_assessments(
     return Page.of(
         [_assessment_public(a, n, plan_id) for a, n in window], total=len(rows), params=page
     )
-
-
-@router.get("/changes", response_model=Page[Change], tags=["changes"])
-def list_changes(
-    session: SessionDep,
-    page: PageDep,
-    since: Since,
-    until: Until = None,
-    include_seed: IncludeSeed = False,
-) -> Page[Change]:
-    """List what the committee recorded since a day (its assessments), oldest first."""
-    items, total = changes_since(
-        session,
-        audit_log,
-        since=since,
-        until=until,
-        include_seed=include_seed,
-        limit=page.limit,
-        offset=page.offset,
-    )
-    return Page.of(items, total=total, params=page)
 
 
 def _assessment_public(assessment: Assessment, number: int, plan_id: str) -> AssessmentPublic:

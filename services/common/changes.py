@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.orm import Session
 
 from services.common.audit import SYSTEM_ACTOR
+from services.common.db import SessionDep
+from services.common.pagination import Page, PageDep
 from services.common.types import IsoDate, UtcDateTime
 
 # Bookkeeping columns every versioned record has: a change of them alone is not a change of value.
@@ -110,3 +112,36 @@ def _change(row: Any) -> Change:
         fields=fields,
         values=[FieldChange(field=k, before=before.get(k), after=after.get(k)) for k in fields],
     )
+
+
+def changes_router(
+    audit_log: Table,
+    *,
+    description: str,
+    tags: Sequence[str],
+    where: Sequence[ColumnElement[bool]] = (),
+) -> APIRouter:
+    """`GET /changes` over a service's audit log, narrowed by `where` (its public records)."""
+    router = APIRouter()
+
+    @router.get("/changes", response_model=Page[Change], tags=list(tags), description=description)
+    def list_changes(
+        session: SessionDep,
+        page: PageDep,
+        since: Since,
+        until: Until = None,
+        include_seed: IncludeSeed = False,
+    ) -> Page[Change]:
+        items, total = changes_since(
+            session,
+            audit_log,
+            since=since,
+            until=until,
+            include_seed=include_seed,
+            where=where,
+            limit=page.limit,
+            offset=page.offset,
+        )
+        return Page.of(items, total=total, params=page)
+
+    return router

@@ -13,11 +13,12 @@ from fastapi import FastAPI, Request
 from sqlmodel import Session
 
 from services.common.app import create_service_app
+from services.common.changes import changes_router
 from services.common.errors import ServiceUnavailable
 from services.reminders.calendar_routes import router as calendar_router
 from services.reminders.clients import parties_client
 from services.reminders.metrics import RemindersCollector
-from services.reminders.models import idempotency_keys
+from services.reminders.models import audit_log, idempotency_keys
 from services.reminders.recipient_routes import router as recipient_router
 from services.reminders.repository import syncs as sync_repository
 from services.reminders.routes import router
@@ -34,6 +35,17 @@ key); the outbox of planned reminders and the record of every delivery; and iCal
 Reads of events, rules and calendars are public; contact points are not. Updates need
 `If-Match` with the ETag last read. Errors are `application/problem+json`.
 """
+
+
+# The calendar's changes; recipients, rules and deliveries are private and never listed.
+CHANGES = changes_router(
+    audit_log,
+    tags=["events"],
+    description="List what was changed in the calendar since a day (meetings and dates added, "
+    "moved or renamed), oldest first. Recipients, rules and deliveries are private: they are "
+    "not listed.",
+    where=[audit_log.c.entity == "event"],
+)
 
 
 def _start(app: FastAPI) -> None:
@@ -75,7 +87,7 @@ def create_app(
         title="Cartagena Monitor — reminders",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[router, recipient_router, secret_router, calendar_router],
+        routers=[router, recipient_router, secret_router, calendar_router, CHANGES],
         idempotency_keys=idempotency_keys,
         on_startup=_start,
         on_shutdown=_stop,

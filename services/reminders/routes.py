@@ -11,7 +11,6 @@ from services.common.auth import (
     AdminPrincipal,
     CurrentPrincipal,
 )
-from services.common.changes import Change, IncludeSeed, Since, Until, changes_since
 from services.common.db import SessionDep, write_session
 from services.common.errors import NotFound, ServiceUnavailable, Unprocessable
 from services.common.etag import json_with_etag, require_if_match, version_etag
@@ -23,7 +22,7 @@ from services.common.types import IsoDate
 from services.reminders import attempts, planning, service, sync
 from services.reminders.event_public import EventPublic, shown_status
 from services.reminders.http import PRIVATE, READ, WRITE, ContextDep, Kind, StateFilter
-from services.reminders.models import Event, Recipient, Rule, audit_log
+from services.reminders.models import Event, Recipient, Rule
 from services.reminders.repository import deliveries as delivery_repository
 from services.reminders.repository import events as event_repository
 from services.reminders.repository import outbox as outbox_repository
@@ -137,29 +136,6 @@ def update_event(
     service.update_event(session, event=event, body=body, ctx=ctx, actor=principal.actor)
     response.headers["ETag"] = _event_etag(event, ctx.now.date())
     return EventPublic.of(event, ctx.now.date())
-
-
-@router.get("/changes", response_model=Page[Change], tags=["events"])
-def list_changes(
-    session: SessionDep,
-    page: PageDep,
-    since: Since,
-    until: Until = None,
-    include_seed: IncludeSeed = False,
-) -> Page[Change]:
-    """List what was changed in the calendar since a day (meetings and dates added, moved or
-    renamed), oldest first. Recipients, rules and deliveries are private: they are not listed."""
-    items, total = changes_since(
-        session,
-        audit_log,
-        since=since,
-        until=until,
-        include_seed=include_seed,
-        where=[audit_log.c.entity == "event"],
-        limit=page.limit,
-        offset=page.offset,
-    )
-    return Page.of(items, total=total, params=page)
 
 
 # ---------------------------------------------------------------- rules
