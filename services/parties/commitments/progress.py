@@ -6,6 +6,12 @@ from collections import Counter
 
 from services.common.basis import NOT_RECORDED, Basis
 from services.parties.actions_client import ActionInfo
+from services.parties.commitments.schemas import (
+    ActionProgress,
+    ActionProgressCounts,
+    ActionProgressParty,
+    GroupFigure,
+)
 from services.parties.models import (
     Commitment,
     CommitmentVersion,
@@ -13,11 +19,7 @@ from services.parties.models import (
 )
 from services.parties.records.reading import Records
 from services.parties.schemas import (
-    ActionProgress,
-    ActionProgressCounts,
-    ActionProgressParty,
     CommitmentStatus,
-    GroupFigure,
 )
 
 

@@ -17,6 +17,10 @@ from services.common.etag import (
 from services.common.pagination import Page, PageDep
 from services.common.routes import ActionNumber, Iso3
 from services.parties.commitments import csv_files, progress, service
+from services.parties.commitments.schemas import (
+    ActionProgress,
+    ActionProgressCounts,
+)
 from services.parties.http import (
     READ,
     UNCONDITIONAL_READ,
@@ -32,8 +36,6 @@ from services.parties.http import (
 from services.parties.records import lookup
 from services.parties.records.reading import Records
 from services.parties.schemas import (
-    ActionProgress,
-    ActionProgressCounts,
     CommitmentPublic,
     CommitmentUpdate,
     HistoryEntry,
