@@ -22,7 +22,7 @@ SAMPLES = {
     "iso3": "NIC", "action": "23", "number": "14", "plan_id": "cartagena-2010-2014",
     "indicator_id": "stockpile-destruction-no-stockpiles", "kind": "deadline", "event_id": "1",
     "request_id": "1", "assessment_id": "1", "contact_id": "1", "member_id": "1",
-    "delivery_id": "1", "slug": "precondition-failed",
+    "delivery_id": "1", "slug": "precondition-failed", "recipient_id": "1", "token": "A" * 43,
 }  # fmt: skip
 
 

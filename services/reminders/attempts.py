@@ -104,8 +104,8 @@ def begin_attempts(
     for delivery in deliveries:
         recipient = recipients[delivery.recipient_id]
         address = address_on(recipient, delivery.channel)
-        if not recipient.active or address is None:
-            # Deleted, or its address on this channel removed, since the digest was formed.
+        if not recipient.active or recipient.paused_at is not None or address is None:
+            # Deleted, paused, or its address on this channel removed, since the digest was formed.
             _settle(
                 delivery, rows[delivery.id], DeliveryStatus.CANCELLED, ReminderStatus.CANCELLED, now
             )

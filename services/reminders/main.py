@@ -25,6 +25,7 @@ from services.reminders.routes import router
 from services.reminders.secret_routes import router as secret_router
 from services.reminders.service import StateDirectory
 from services.reminders.settings import RemindersSettings
+from services.reminders.unsubscribe import router as unsubscribe_router
 
 DESCRIPTION = """
 Meetings of the Anti-Personnel Mine Ban Convention (the June intersessional meetings of the
@@ -87,7 +88,14 @@ def create_app(
         title="Cartagena Monitor — reminders",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[router, recipient_router, secret_router, calendar_router, CHANGES],
+        routers=[
+            router,
+            recipient_router,
+            secret_router,
+            calendar_router,
+            unsubscribe_router,
+            CHANGES,
+        ],
         idempotency_keys=idempotency_keys,
         on_startup=_start,
         on_shutdown=_stop,

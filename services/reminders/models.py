@@ -119,6 +119,9 @@ class Recipient(RemindersTable, Versioned, table=True):
     webhook_url: str | None = Field(default=None, max_length=2000)
     language: str = Field(max_length=8)
     active: bool = True
+    # Paused by the recipient's own unsubscribe link (no reminders until its state confirms it).
+    paused_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    paused_because: str | None = Field(default=None, max_length=200)
     version: int = 1
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)

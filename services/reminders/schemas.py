@@ -251,6 +251,11 @@ class RecipientPublic(Output):
     webhook_url: str | None
     language: str
     active: bool
+    paused_at: UtcDateTime | None = Field(
+        description="When the recipient unsubscribed with the link in a reminder: it gets none "
+        "until its state (or an admin) confirms it with a PUT; null: not paused"
+    )
+    paused_because: str | None = Field(description="Why it is paused; null: not paused")
     version: int
     created_at: UtcDateTime
     updated_at: UtcDateTime

@@ -79,6 +79,11 @@ class StateDirectory:
             return parties.state_codes()
 
 
+# Who pauses a recipient through its unsubscribe link: the recipient itself, with no key.
+UNSUBSCRIBE_LINK = Actor(id="unsubscribe-link", role="recipient")
+UNSUBSCRIBED = "unsubscribed with the link in a reminder"
+
+
 def _invalid(field: str, message: str) -> Unprocessable:
     return Unprocessable(
         f"{field}: {message}",
@@ -283,7 +288,9 @@ def update_recipient(
     if not recipient.active:
         raise Conflict(f"Recipient {recipient.id} was deactivated; add a new one instead.")
     _check_addresses(body, ctx)
-    _write_recipient(session, recipient, _recipient_values(body), ctx, actor, "update")
+    # The state's (or an admin's) confirmation of the recipient resumes one that unsubscribed.
+    values = {**_recipient_values(body), "paused_at": None, "paused_because": None}
+    _write_recipient(session, recipient, values, ctx, actor, "update")
     secret = webhook_secrets.issue_if_missing(session, recipient, actor=actor, at=ctx.now)
     return SavedRecipient(recipient, secret)
 
@@ -310,6 +317,16 @@ def deactivate_recipient(
     if not recipient.active:
         raise Conflict(f"Recipient {recipient.id} is already deleted.")
     _write_recipient(session, recipient, {"active": False}, ctx, actor, "delete")
+
+
+def pause_recipient(session: Session, *, recipient: Recipient, ctx: Context) -> bool:
+    """Stop a recipient's reminders at its own request (its unsubscribe link); its pending
+    reminders are cancelled. False when it was paused or deleted already (nothing changes)."""
+    if not recipient.active or recipient.paused_at is not None:
+        return False
+    values = {"paused_at": ctx.now, "paused_because": UNSUBSCRIBED}
+    _write_recipient(session, recipient, values, ctx, UNSUBSCRIBE_LINK, "pause")
+    return True
 
 
 def restore_recipient(

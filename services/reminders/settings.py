@@ -27,6 +27,9 @@ class RemindersSettings(ServiceSettings):
 
     database_url: DatabaseUrl = sqlite_url("reminders.db")
     port: Port = 8003
+    # Where recipients reach this service (the unsubscribe links in e-mails); by default
+    # http://{host}:{port}, right for `make run` only.
+    public_url: ServiceUrl | None = None
     # The scheduler process's own /metrics and /healthz (on `host`); 0: any free port.
     scheduler_port: int = Field(default=8004, ge=0, le=65535)
     # The parties service, whose deadlines the sync job pulls and whose states validate ISO-3 codes.

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, StringConstraints
 
 from services.common.types import NoControlCharacters
 from services.reminders import digest as compose
+from services.reminders import unsubscribe_links
 from services.reminders.channels.base import Channel, DeliveryFailed, Sender
 from services.reminders.channels.log import LogSender
 from services.reminders.channels.per_thread import PerThread
@@ -70,6 +71,11 @@ class EmailSender:
         # may group and filter the reminders as one list (RFC 2919).
         message["Auto-Submitted"] = "auto-generated"
         message["List-Id"] = f"Cartagena Monitor reminders <reminders.{self._domain}>"
+        link = unsubscribe_links.link_for(recipient.id, self._settings)
+        if link is not None:
+            # One click in the mail client stops them (RFC 8058): a POST the link's route takes.
+            message["List-Unsubscribe"] = f"<{link}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(compose.text_body(digest))
         message.add_alternative(compose.html_body(digest), subtype="html")
         # After the content: set_content() removes every Content-* header set before it.

@@ -60,8 +60,10 @@ def ids_of_state(iso3: str) -> ScalarSelect[int]:
 def active_recipients(
     session: Session, *, recipient_ids: Collection[int] | None
 ) -> Sequence[Recipient]:
-    """Return the active recipients (of the given ids, when some are given)."""
-    query = select(Recipient).where(col(Recipient.active).is_(True))
+    """Return the recipients that are reminded: active, not paused (of the given ids, if any)."""
+    query = select(Recipient).where(
+        col(Recipient.active).is_(True), col(Recipient.paused_at).is_(None)
+    )
     if recipient_ids is not None:
         query = query.where(col(Recipient.id).in_(recipient_ids))
     return session.exec(query.order_by(col(Recipient.id))).all()
