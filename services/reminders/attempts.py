@@ -20,7 +20,7 @@ from sqlmodel import Session, col, or_, select
 from services.common import audit
 from services.common.audit import Actor, document_of
 from services.common.errors import Conflict
-from services.reminders import webhook_secrets
+from services.reminders import titles, webhook_secrets
 from services.reminders.channels import address_on
 from services.reminders.digest import Addressee, Digest, Item
 from services.reminders.event_public import EventPublic
@@ -38,6 +38,7 @@ from services.reminders.repository import outbox as outbox_repository
 from services.reminders.repository.deliveries import SENDABLE
 from services.reminders.schemas import DeliveryStatus, ReminderStatus
 from services.reminders.settings import RemindersSettings
+from services.reminders.sync import TITLES
 
 logger = logging.getLogger(__name__)
 Keyed = TypeVar("Keyed", Recipient, Event)
@@ -152,7 +153,12 @@ def _digest(
         created_at=delivery.created_at,
         recipient=recipient,
         items=tuple(
-            Item(r.id or 0, r.offset_days, EventPublic.of(events[r.event_id], delivery.day))
+            Item(
+                r.id or 0,
+                r.offset_days,
+                EventPublic.of(events[r.event_id], delivery.day),
+                title=titles.title_in(recipient.language, events[r.event_id], TITLES),
+            )
             for r in rows
         ),
     )

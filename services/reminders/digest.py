@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 
+from services.reminders import titles
 from services.reminders.event_public import EventPublic
 from services.reminders.models import Recipient
 
@@ -53,6 +54,7 @@ class Item:
     reminder_id: int
     offset_days: int
     event: EventPublic
+    title: str  # the event's title in the recipient's language (`titles`), else as recorded
 
 
 @dataclass(frozen=True)
@@ -127,14 +129,15 @@ def phrases(language: str) -> Phrases:
 
 def subject(digest: Digest) -> str:
     """Return the subject line of a digest (the email's Subject)."""
-    return phrases(digest.recipient.language).subject.format(day=digest.day.isoformat())
+    language = digest.recipient.language
+    return phrases(language).subject.format(day=titles.day_in(language, digest.day))
 
 
 def text_body(digest: Digest) -> str:
     """Return the plain-text body of a digest."""
     words = phrases(digest.recipient.language)
     lines = [words.greeting.format(name=digest.recipient.name), ""]
-    lines.extend(f"- {_line(item, digest.day, words)}" for item in digest.items)
+    lines.extend(f"- {_line(item, digest)}" for item in digest.items)
     lines.extend(["", words.footer, f"[{digest.id}]", ""])
     return "\n".join(lines)
 
@@ -143,7 +146,7 @@ def html_body(digest: Digest) -> str:
     """Return the HTML alternative of a digest: the same words as the text, as a list."""
     words = phrases(digest.recipient.language)
     greeting, _, intro = words.greeting.format(name=digest.recipient.name).partition("\n\n")
-    items = "".join(f"<li>{escape(_line(item, digest.day, words))}</li>" for item in digest.items)
+    items = "".join(f"<li>{escape(_line(item, digest))}</li>" for item in digest.items)
     return (
         f'<!doctype html><html lang="{escape(digest.recipient.language)}"><head>'
         '<meta charset="utf-8"></head><body>'
@@ -152,11 +155,13 @@ def html_body(digest: Digest) -> str:
     )
 
 
-def _line(item: Item, day: date, words: Phrases) -> str:
+def _line(item: Item, digest: Digest) -> str:
+    language, day = digest.recipient.language, digest.day
+    words = phrases(language)
     event = item.event
-    dates = event.start.isoformat()
+    dates = titles.day_in(language, event.start)
     if event.end != event.start:
-        dates += f" – {event.end.isoformat()}"
+        dates += f" – {titles.day_in(language, event.end)}"
     where = f", {event.location}" if event.location else ""
     if item.offset_days < 0:
         days = (event.start - day).days
@@ -164,4 +169,4 @@ def _line(item: Item, day: date, words: Phrases) -> str:
     else:
         days = (day - event.start).days
         when = words.after[days != 1].format(days=days)
-    return f"{event.title}{where}: {dates} ({when})"
+    return f"{item.title}{where}: {dates} ({when})"

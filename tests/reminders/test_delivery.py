@@ -161,6 +161,12 @@ def test_the_email_as_the_smtp_server_received_it(database_url: str, smtp: SmtpS
     assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
     text = text_of(message)
     assert text.startswith("Estimado/a Dirección <Nicaragua>:")
+    # Dates and the titles the service wrote, in the recipient's language (Babel, es_ES).
+    assert message["Subject"] == "Cartagena Monitor: recordatorios del 14 de junio de 2010"
+    assert (
+        "Reuniones de los Comités Permanentes establecidos por los Estados Partes en la "
+        "Convención, Geneva: 21 de junio de 2010 – 25 de junio de 2010"
+    ) in text
     html = message.get_body(("html",))
     assert html is not None
     markup = html.get_content()
