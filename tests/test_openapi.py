@@ -4,8 +4,13 @@ behaves on the wire, clean operationIds and media types."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +18,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from services.common.auth import Role
+from services.common.settings import PROJECT_ROOT
 from tests.factories import bearer, create_key
 from tests.served import Services
 
@@ -186,7 +192,6 @@ def test_a_problems_type_resolves_to_a_page_describing_it(services: Services) ->
 def test_every_problem_type_the_services_use_has_a_page_and_a_row_in_the_docs() -> None:
     from services.common import errors
     from services.common.problem_pages import PROBLEMS
-    from services.common.settings import PROJECT_ROOT
 
     used = {cls.slug for cls in vars(errors).values() if isinstance(cls, type)
             and issubclass(cls, errors.DomainError)}  # fmt: skip
@@ -220,3 +225,25 @@ def test_docs_and_redoc_draw_from_assets_the_service_serves(services: Services) 
             for src in scripts:
                 asset = httpx.get(f"{url}{src}")
                 assert asset.status_code == 200 and len(asset.content) > 10_000, src
+
+
+SPECTRAL = shutil.which("spectral")
+
+
+@pytest.mark.skipif(
+    SPECTRAL is None and os.environ.get("CI", "").lower() != "true",
+    reason="Spectral (npm @stoplight/spectral-cli) is not installed; .ci/run installs it",
+)
+def test_spectral_finds_nothing_in_the_documents(
+    documents: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    assert SPECTRAL is not None, "CI installs @stoplight/spectral-cli (.ci/run)"
+    for name, document in documents.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(document))
+        linted = subprocess.run(
+            [SPECTRAL, "lint", "-r", str(PROJECT_ROOT / ".spectral.yaml"), "--fail-severity=warn",
+             str(path)],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert linted.returncode == 0, name + linted.stdout + linted.stderr

@@ -119,6 +119,7 @@ def create_service_app(
         "version": version,
         "lifespan": lifespan,
         "responses": COMMON_RESPONSES,
+        "contact": {"name": "The operators of this Cartagena Monitor deployment"},
         "generate_unique_id_function": operation_id,
         # A key is checked wherever it is sent: a revoked or unknown one is 401 on a public read
         # too, so a client learns its key is gone before it tries to write with it.

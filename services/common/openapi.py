@@ -96,6 +96,32 @@ PROBLEM_SCHEMAS: Document = {
 }
 
 
+# What each group of operations is about (the documents' global `tags`, in this order).
+TAGS = {
+    "plans": "The action plans the States Parties adopted, with their text",
+    "sections": "The sections of a plan and their paragraphs",
+    "actions": "The actions of a plan, verbatim, and whom each binds",
+    "assessments": "The Coordinating Committee's assessments of the actions",
+    "indicators": "Baseline figures, with their sources",
+    "states": "The 195 states and their membership of the Convention",
+    "obligations": "What each State Party owes and reports (Articles 3, 4, 5, 9, victim "
+    "assistance)",
+    "deadlines": "The treaty deadlines of each State Party, derived from its records",
+    "commitments": "Each State Party's commitments on the actions that bind it",
+    "transparency": "Article 7 transparency reports",
+    "extensions": "Article 5 extension requests, their analysis and decision",
+    "summary": "The four aims, counted from the records or recorded with their sources",
+    "changes": "What changed in the records since a day",
+    "coverage": "From which day each kind of record is complete",
+    "events": "Meetings, important dates and deadlines",
+    "rules": "How long before each kind of event reminders go out",
+    "reminders": "The outbox and the deliveries",
+    "recipients": "Contact points and committee members who receive reminders",
+    "calendar": "iCalendar feeds to subscribe to",
+    "operations": "Health, readiness and the problem types",
+}
+
+
 def operation_id(route: APIRoute) -> str:
     """A route's operationId: its function's name (`update_commitment`), unique per service."""
     return route.name
@@ -115,6 +141,13 @@ def complete_openapi(app: FastAPI) -> None:
 
 def complete(document: Document) -> Document:
     """The document with the conventions every operation follows written into it."""
+    used = {tag for ops in document.get("paths", {}).values() for op in ops.values()
+            for tag in op.get("tags", [])}  # fmt: skip
+    document["tags"] = [
+        {"name": name, "description": TAGS.get(name, name)}
+        for name in [*(t for t in TAGS if t in used), *sorted(used - set(TAGS))]
+    ]
+    document.setdefault("servers", [{"url": "/", "description": "This service"}])
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(PROBLEM_SCHEMAS)
     for name in ("HTTPValidationError", "ValidationError"):
