@@ -8,7 +8,7 @@ import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,57 +21,46 @@ from tests.factories import create_key
 from tests.served import Services, start_services
 
 GENERATOR = str(Path(sys.executable).with_name("openapi-python-client"))
+GENERATE = ("--path", "openapi.json", "--config", "config.yml", "--meta", "none")
 GENERATOR = str(Path(sys.executable).with_name("openapi-python-client"))
-# The generated package's name, and what the generator is told beyond the document.
-PACKAGE = "parties_client"
-CONFIG = f"""
-package_name_override: {PACKAGE}
-project_name_override: parties-client
-post_hooks: []
-"""
+GENERATE = ("--path", "openapi.json", "--config", "config.yml", "--meta", "none")
 
 
 @pytest.fixture(scope="module")
-def parties(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    """The actions and parties services of a state's workflow: writable, for this module only."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """The three services, writable, for this module only."""
     with ExitStack() as stack:
-        yield start_services(stack, tmp_path_factory.mktemp("client"), ("actions", "parties"))
+        yield start_services(stack, tmp_path_factory.mktemp("client"))
 
 
-@pytest.fixture(scope="module")
-def generated(parties: Services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The client package, generated from the live service's document into a temporary folder."""
-    folder = tmp_path_factory.mktemp("generated")
-    (folder / "openapi.json").write_bytes(
-        httpx.get(f"{parties.urls['parties']}/openapi.json").content
+@contextmanager
+def client_of(served: Services, service: str, folder: Path) -> Iterator[ModuleType]:
+    """The client package generated from a live service's document into `folder`."""
+    package = f"{service}_client"
+    (folder / "openapi.json").write_bytes(httpx.get(f"{served.urls[service]}/openapi.json").content)
+    (folder / "config.yml").write_text(
+        f"package_name_override: {package}\nproject_name_override: {service}-client\n"
+        "post_hooks: []\n"
     )
-    (folder / "config.yml").write_text(CONFIG)
     result = subprocess.run(
-        [
-            GENERATOR,
-            "generate",
-            "--path",
-            "openapi.json",
-            "--config",
-            "config.yml",
-            "--meta",
-            "none",
-        ],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+        [GENERATOR, "generate", *GENERATE],
+        cwd=folder, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stdout, result.stdout  # every operation and schema generated
     sys.path.insert(0, str(folder))
     try:
-        yield importlib.import_module(PACKAGE)
+        yield importlib.import_module(package)
     finally:
         sys.path.remove(str(folder))
-        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(f"{PACKAGE}.")]:
+        for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
             del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def generated(served: Services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with client_of(served, "parties", tmp_path_factory.mktemp("parties")) as package:
+        yield package
 
 
 def _module(package: ModuleType, name: str) -> Any:
@@ -79,8 +68,9 @@ def _module(package: ModuleType, name: str) -> Any:
 
 
 def test_a_state_reads_revalidates_updates_and_is_told_of_a_stale_version(
-    parties: Services, generated: ModuleType
+    served: Services, generated: ModuleType
 ) -> None:
+    parties = served
     read_commitment = _module(generated, "api.commitments.read_commitment")
     update_commitment = _module(generated, "api.commitments.update_commitment")
     models = _module(generated, "models")
@@ -130,3 +120,22 @@ def test_a_state_reads_revalidates_updates_and_is_told_of_a_stale_version(
         assert refused.status_code == 422
         assert isinstance(refused.parsed, models.ValidationProblem)
         assert refused.parsed.errors[0].loc[-1] == "narrative"
+
+
+@pytest.mark.parametrize(
+    ("service", "module", "call"),
+    [
+        ("actions", "api.actions.read_action", {"number": 42}),
+        ("reminders", "api.events.read_event", {"event_id": 1}),
+    ],
+)
+def test_a_client_is_generated_from_each_document_and_revalidates(
+    served: Services, tmp_path: Path, service: str, module: str, call: dict[str, Any]
+) -> None:
+    with client_of(served, service, tmp_path) as package:
+        read = _module(package, module)
+        with package.Client(base_url=served.urls[service], raise_on_unexpected_status=True) as c:
+            first = read.sync_detailed(client=c, **call)
+            assert first.status_code == 200 and first.parsed is not None
+            again = read.sync_detailed(client=c, if_none_match=first.headers["etag"], **call)
+            assert (again.status_code, again.parsed) == (304, None)
