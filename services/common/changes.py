@@ -47,7 +47,10 @@ class Change(BaseModel):
     occurred_at: UtcDateTime
     entity: str = Field(description="The kind of record, e.g. commitment, assessment, event")
     entity_id: str
-    operation: str = Field(description="create or update (records are never deleted)")
+    operation: str = Field(
+        description="What was done: create, update, seed (the system's data files), delete and "
+        "restore (a soft delete: the record stays), pause, plan, requeue"
+    )
     version: int
     actor: str = Field(description="The public id of the key that wrote it, or system")
     actor_role: str

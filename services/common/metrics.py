@@ -4,7 +4,9 @@ counters count for the whole process and are registered in each registry that as
 
 from __future__ import annotations
 
+import functools
 import threading
+from typing import Any
 
 import uvicorn
 from prometheus_client import (
@@ -55,8 +57,14 @@ def register_process_metrics(registry: CollectorRegistry) -> None:
 
 
 def cache_lookup(cache: str, *, hit: bool) -> None:
-    """Count one lookup in a cache of prepared answers."""
-    CACHE_LOOKUPS.labels(cache=cache, result="hit" if hit else "miss").inc()
+    """Count one lookup in a cache of prepared answers (on the read path: the labelled counter
+    is found once per cache and result, not on every lookup)."""
+    _lookups(cache, hit).inc()
+
+
+@functools.cache
+def _lookups(cache: str, hit: bool) -> Any:
+    return CACHE_LOOKUPS.labels(cache=cache, result="hit" if hit else "miss")
 
 
 def metrics_app(registry: CollectorRegistry, extra: list[Route] | None = None) -> Starlette:
