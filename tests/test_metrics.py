@@ -58,6 +58,7 @@ def test_the_reminders_service_reports_its_outbox_sync_and_lease(services: Servi
     for family in (
         "cm_reminders",
         "cm_deliveries",
+        "cm_notices",
         "cm_delivery_attempts",
         "cm_reminders_delivery_lag_seconds",
         "cm_deadline_sync_runs",

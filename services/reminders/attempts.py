@@ -22,18 +22,20 @@ from services.common.audit import Actor, document_of
 from services.common.errors import Conflict
 from services.reminders import titles, webhook_secrets
 from services.reminders.channels import address_on
-from services.reminders.digest import Addressee, Digest, Item
+from services.reminders.digest import Addressee, Digest, Item, NoticeItem
 from services.reminders.event_public import EventPublic
 from services.reminders.lease import Fence
 from services.reminders.models import (
     Delivery,
     DeliveryAttempt,
     Event,
+    Notice,
     Recipient,
     Reminder,
     audit_log,
 )
 from services.reminders.repository import deliveries as delivery_repository
+from services.reminders.repository import notices as notice_repository
 from services.reminders.repository import outbox as outbox_repository
 from services.reminders.repository.deliveries import SENDABLE
 from services.reminders.schemas import DeliveryStatus, ReminderStatus
@@ -42,6 +44,7 @@ from services.reminders.sync import TITLES
 
 logger = logging.getLogger(__name__)
 Keyed = TypeVar("Keyed", Recipient, Event)
+Row = Reminder | Notice  # what a digest carries
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def begin_attempts(
     recipients = _by_id(session, Recipient, {d.recipient_id for d in deliveries})
     secrets = webhook_secrets.signing_secrets(session, list(recipients), now=now)
     rows = outbox_repository.reminders_by_delivery(session, delivery_ids=ids)
+    told = notice_repository.notices_by_delivery(session, delivery_ids=ids)
     events = _by_id(session, Event, {r.event_id for found in rows.values() for r in found})
     last = delivery_repository.last_attempts(session, delivery_ids=ids)
     started: list[tuple[Digest, DeliveryAttempt]] = []
@@ -107,14 +111,14 @@ def begin_attempts(
         address = address_on(recipient, delivery.channel)
         if not recipient.active or recipient.paused_at is not None or address is None:
             # Deleted, paused, or its address on this channel removed, since the digest was formed.
-            _settle(
-                delivery, rows[delivery.id], DeliveryStatus.CANCELLED, ReminderStatus.CANCELLED, now
-            )
+            contents: list[Row] = [*rows[delivery.id], *told[delivery.id]]
+            _settle(delivery, contents, DeliveryStatus.CANCELLED, ReminderStatus.CANCELLED, now)
             continue
         attempt = _start(session, delivery, last.get(delivery.id), now, fence)
         own_secrets = secrets.get(recipient.id or 0, ())
         addressee = Addressee.of(recipient, address=address, webhook_secrets=own_secrets)
-        started.append((_digest(delivery, addressee, rows[delivery.id], events), attempt))
+        digest = _digest(delivery, addressee, rows[delivery.id], told[delivery.id], events)
+        started.append((digest, attempt))
     session.flush()  # the attempts' ids
     return [Begun(digest, attempt.id or 0) for digest, attempt in started]
 
@@ -144,7 +148,11 @@ def _by_id(session: Session, model: type[Keyed], ids: Collection[int]) -> dict[i
 
 
 def _digest(
-    delivery: Delivery, recipient: Addressee, rows: Sequence[Reminder], events: Mapping[int, Event]
+    delivery: Delivery,
+    recipient: Addressee,
+    rows: Sequence[Reminder],
+    notices: Sequence[Notice],
+    events: Mapping[int, Event],
 ) -> Digest:
     return Digest(
         id=delivery.id,
@@ -161,7 +169,25 @@ def _digest(
             )
             for r in rows
         ),
+        notices=tuple(
+            NoticeItem(n.id or 0, n.kind, n.about_id, n.about_name, n.happened_at) for n in notices
+        ),
     )
+
+
+def _contents(session: Session, delivery_ids: Collection[str]) -> dict[str, list[Row]]:
+    """The reminders and notices of several digests, by digest: they share their digest's fate."""
+    rows: dict[str, list[Row]] = {
+        key: list(found)
+        for key, found in outbox_repository.reminders_by_delivery(
+            session, delivery_ids=delivery_ids
+        ).items()
+    }
+    for key, found in notice_repository.notices_by_delivery(
+        session, delivery_ids=delivery_ids
+    ).items():
+        rows[key].extend(found)
+    return rows
 
 
 def finish_attempts(
@@ -181,7 +207,7 @@ def finish_attempts(
     attempts = _open_attempts(session, [o.attempt_id for o in outcomes], fence)
     ids = [attempt.delivery_id for attempt in attempts.values()]
     deliveries = {d.id: d for d in session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))}
-    rows = outbox_repository.reminders_by_delivery(session, delivery_ids=ids)
+    rows = _contents(session, ids)
     recorded = 0
     for outcome in outcomes:
         attempt = attempts.get(outcome.attempt_id)
@@ -255,7 +281,7 @@ def _interrupted(delivery: Delivery, attempt: DeliveryAttempt) -> None:
 def _delivered(
     delivery: Delivery,
     attempt: DeliveryAttempt,
-    rows: Sequence[Reminder],
+    rows: Sequence[Row],
     transport: str,
     now: datetime,
 ) -> None:
@@ -270,7 +296,7 @@ def _delivered(
 def _failed(
     delivery: Delivery,
     attempt: DeliveryAttempt,
-    rows: Sequence[Reminder],
+    rows: Sequence[Row],
     error: str,
     now: datetime,
     policy: RetryPolicy,
@@ -286,9 +312,9 @@ def _failed(
 
 
 def _settle(
-    delivery: Delivery, rows: Sequence[Reminder], status: str, row_status: str, now: datetime
+    delivery: Delivery, rows: Sequence[Row], status: str, row_status: str, now: datetime
 ) -> None:
-    """Give a digest and its reminders their (final, or retrying) status together."""
+    """Give a digest and its reminders and notices their (final, or retrying) status together."""
     delivery.status = status
     for row in rows:
         row.status, row.updated_at = row_status, now
@@ -299,7 +325,7 @@ def requeue(session: Session, *, delivery: Delivery, actor: Actor, now: datetime
     if delivery.status != DeliveryStatus.DEAD:
         raise Conflict(f"Delivery {delivery.id} is {delivery.status}; only a dead one is retried.")
     before = document_of(delivery)
-    rows = outbox_repository.reminders_in(session, delivery_id=delivery.id)
+    rows = _contents(session, [delivery.id])[delivery.id]
     _settle(delivery, rows, DeliveryStatus.RETRYING, ReminderStatus.PENDING, now)
     delivery.attempts, delivery.next_attempt_at = 0, now
     session.flush()

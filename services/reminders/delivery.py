@@ -1,4 +1,5 @@
-"""Delivery: gather the due outbox rows into digests, send them, record every attempt.
+"""Delivery: gather the due outbox rows and notices into digests, send them, record every
+attempt.
 
 At least once on the wire, exactly once in effect. A digest is formed and committed before it is
 sent, so its id is fixed; each attempt is committed as `started` before the send and finished
@@ -30,9 +31,10 @@ from services.reminders.attempts import Begun, Outcome, RetryPolicy
 from services.reminders.channels.base import DeliveryFailed, Sender
 from services.reminders.digest import Digest
 from services.reminders.lease import Fence, LeaseLost
-from services.reminders.models import Delivery, Reminder
+from services.reminders.models import Delivery, Notice, Reminder
 from services.reminders.repository import deliveries as delivery_repository
 from services.reminders.repository import locks
+from services.reminders.repository import notices as notice_repository
 from services.reminders.repository import outbox as outbox_repository
 from services.reminders.schemas import DeliveryStatus, ReminderStatus
 
@@ -66,11 +68,14 @@ def new_digest_id() -> str:
 
 
 def form_digests(session: Session, *, now: datetime, fence: Fence | None = None) -> tuple[int, int]:
-    """Group the due reminders by recipient, channel and day into digests; expire stale ones."""
+    """Group the due reminders and notices by recipient, channel and day into digests; expire
+    stale reminders. Return how many digests were formed and how many reminders expired."""
     if fence is not None:
         fence.check(session)
     locks.lock_outbox(session)
     groups, expired = _group_due(outbox_repository.loose_reminders(session, due_by=now), now)
+    for notice in notice_repository.loose_notices(session, due_by=now):
+        groups[(notice.recipient_id, notice.channel, notice.due_at.date())].append(notice)
     last = delivery_repository.last_sequences(
         session,
         recipient_ids={recipient for recipient, _, _ in groups},
@@ -78,7 +83,7 @@ def form_digests(session: Session, *, now: datetime, fence: Fence | None = None)
     )
     digests = {key: _new_digest(key, last.get(key, 0) + 1, now) for key in groups}
     session.add_all(digests.values())
-    session.flush()  # the digests exist before their reminders point at them
+    session.flush()  # the digests exist before their rows point at them
     for key, rows in groups.items():
         for row in rows:
             row.delivery_id, row.updated_at = digests[key].id, now
@@ -88,9 +93,9 @@ def form_digests(session: Session, *, now: datetime, fence: Fence | None = None)
 
 def _group_due(
     rows: Iterable[Reminder], now: datetime
-) -> tuple[dict[DigestKey, list[Reminder]], int]:
+) -> tuple[dict[DigestKey, list[Reminder | Notice]], int]:
     """Group the rows still worth sending by digest, expire the others; count the expired."""
-    groups: dict[DigestKey, list[Reminder]] = defaultdict(list)
+    groups: dict[DigestKey, list[Reminder | Notice]] = defaultdict(list)
     expired = 0
     for row in rows:
         if now >= row.expires_at:

@@ -17,7 +17,14 @@ from sqlalchemy import Connection, Engine, Result, func, select
 from sqlmodel import col
 
 from services.common.types import as_utc
-from services.reminders.models import Delivery, DeliveryAttempt, Reminder, SchedulerLease, SyncRun
+from services.reminders.models import (
+    Delivery,
+    DeliveryAttempt,
+    Notice,
+    Reminder,
+    SchedulerLease,
+    SyncRun,
+)
 
 
 class RemindersCollector(Collector):
@@ -57,6 +64,17 @@ class RemindersCollector(Collector):
                 connection.execute(
                     select(col(Reminder.channel), col(Reminder.status), func.count()).group_by(
                         col(Reminder.channel), col(Reminder.status)
+                    )
+                ),
+            )
+            yield _by_labels(
+                "cm_notices",
+                "Notices to contact points (one of their state's unsubscribed) by channel and "
+                "status (pending, delivered, cancelled, dead)",
+                ["channel", "status"],
+                connection.execute(
+                    select(col(Notice.channel), col(Notice.status), func.count()).group_by(
+                        col(Notice.channel), col(Notice.status)
                     )
                 ),
             )

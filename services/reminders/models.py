@@ -5,8 +5,9 @@ the state contact points and committee members, `webhook_secrets` the secrets th
 sent to their webhooks. Planning writes one `outbox` row per event × lead
 time × recipient × channel; delivery groups a day's rows for one recipient and channel into a
 `deliveries` row (the digest, with the stable id receivers deduplicate on) and records every
-attempt in `delivery_attempts`. Each sync with the parties service is recorded in `sync_runs`;
-`scheduler_lease` says which scheduler process may run the jobs.
+attempt in `delivery_attempts`. `notices` tells a state's contact points that one of them
+unsubscribed (it rides in the same digests as reminders). Each sync with the parties service is
+recorded in `sync_runs`; `scheduler_lease` says which scheduler process may run the jobs.
 """
 
 from __future__ import annotations
@@ -185,6 +186,35 @@ class Reminder(RemindersTable, table=True):
     # After this the reminder is pointless (the meeting has begun): it expires instead of going.
     expires_at: datetime = Field(sa_type=UtcDateTime)
     status: str = Field(max_length=16)  # pending, delivered, cancelled, expired, dead
+    delivery_id: str | None = Field(
+        default=None, foreign_key="deliveries.id", max_length=40, index=True
+    )
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    delivered_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Notice(RemindersTable, table=True):
+    """A message to a state's contact point about another of its contact points (one that
+    unsubscribed), on one channel. Not an event: it is on no calendar and has no lead time; it
+    goes in the addressee's next digest of the day, beside any reminders."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("kind", "about_id", "happened_at", "recipient_id", "channel"),
+        Index("ix_notices_status_due_at", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)  # contact_paused
+    # The contact point the notice is about, and its name as it was when it happened.
+    about_id: int = Field(foreign_key="recipients.id", index=True)
+    about_name: str = Field(max_length=200)
+    happened_at: datetime = Field(sa_type=UtcDateTime)
+    recipient_id: int = Field(foreign_key="recipients.id", index=True)
+    channel: str = Field(max_length=16)
+    due_at: datetime = Field(sa_type=UtcDateTime)
+    status: str = Field(max_length=16)  # pending, delivered, cancelled, dead
     delivery_id: str | None = Field(
         default=None, foreign_key="deliveries.id", max_length=40, index=True
     )

@@ -25,6 +25,7 @@ from services.reminders.http import PRIVATE, READ, WRITE, ContextDep, Kind, Stat
 from services.reminders.models import Event, Recipient, Rule
 from services.reminders.repository import deliveries as delivery_repository
 from services.reminders.repository import events as event_repository
+from services.reminders.repository import notices as notice_repository
 from services.reminders.repository import outbox as outbox_repository
 from services.reminders.repository import rules as rule_repository
 from services.reminders.schemas import (
@@ -34,6 +35,7 @@ from services.reminders.schemas import (
     DeliveryStatus,
     EventInput,
     EventKind,
+    NoticePublic,
     PlanOutcome,
     ReminderPublic,
     ReminderStatus,
@@ -242,6 +244,28 @@ def sync_deadlines_now(request: Request, principal: AdminPrincipal, ctx: Context
     return SyncNow(sync=SyncOutcome.model_validate(run), plan=outcome)
 
 
+@router.get("/notices", response_model=Page[NoticePublic], responses=PRIVATE, tags=["reminders"])
+def list_notices(
+    session: SessionDep,
+    page: PageDep,
+    principal: CurrentPrincipal,
+    status: Annotated[
+        ReminderStatus | None, Query(description="Only notices with this status")
+    ] = None,
+    iso3: StateFilter = None,
+) -> Page[NoticePublic]:
+    """List what contact points were told of one another (one unsubscribed), newest first (a
+    state key sees its own contacts' only)."""
+    rows, total = notice_repository.list_notices(
+        session,
+        status=status.value if status else None,
+        iso3=service.visible_state(principal, iso3),
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page.of([NoticePublic.model_validate(r) for r in rows], total=total, params=page)
+
+
 @router.get(
     "/deliveries", response_model=Page[DeliveryPublic], responses=PRIVATE, tags=["reminders"]
 )
@@ -287,6 +311,7 @@ def read_delivery(
         reminder_ids=[
             r.id or 0 for r in outbox_repository.reminders_in(session, delivery_id=found.id)
         ],
+        notice_ids=[n.id or 0 for n in notice_repository.notices_in(session, delivery_id=found.id)],
         attempt_log=[
             AttemptPublic.model_validate(a)
             for a in delivery_repository.attempts_of(session, delivery_id=found.id)

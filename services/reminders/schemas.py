@@ -321,8 +321,26 @@ class DeliveryPublic(Output):
     delivered_at: UtcDateTime | None
 
 
+class NoticePublic(Output):
+    """A notice to a contact point about another of its state's contact points (`kind`
+    `contact_paused`: it unsubscribed at `happened_at`); sent in that day's digest."""
+
+    id: int
+    kind: str
+    about_id: int = Field(description="The contact point the notice is about")
+    about_name: str = Field(description="Its name when it happened")
+    happened_at: UtcDateTime
+    recipient_id: int = Field(description="The contact point told")
+    channel: str
+    status: str = Field(description="pending, delivered, cancelled or dead, as its digest")
+    delivery_id: str | None
+    created_at: UtcDateTime
+    delivered_at: UtcDateTime | None
+
+
 class DeliveryDetail(DeliveryPublic):
     reminder_ids: list[int]
+    notice_ids: list[int]
     attempt_log: list[AttemptPublic]
 
 

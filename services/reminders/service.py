@@ -21,7 +21,7 @@ from services.common.audit import Actor
 from services.common.auth import Principal, Role
 from services.common.errors import Conflict, Forbidden, Unprocessable
 from services.common.remote import RemoteCopy
-from services.reminders import planning, webhook_secrets
+from services.reminders import notices, planning, webhook_secrets
 from services.reminders.channels import CHANNELS
 from services.reminders.clients import PartiesClient
 from services.reminders.models import Event, Recipient, Rule, audit_log
@@ -321,11 +321,13 @@ def deactivate_recipient(
 
 def pause_recipient(session: Session, *, recipient: Recipient, ctx: Context) -> bool:
     """Stop a recipient's reminders at its own request (its unsubscribe link); its pending
-    reminders are cancelled. False when it was paused or deleted already (nothing changes)."""
+    reminders are cancelled and its state's other contact points told (`notices`). False when
+    it was paused or deleted already (nothing changes)."""
     if not recipient.active or recipient.paused_at is not None:
         return False
     values = {"paused_at": ctx.now, "paused_because": UNSUBSCRIBED}
     _write_recipient(session, recipient, values, ctx, UNSUBSCRIBE_LINK, "pause")
+    notices.tell_state_of_pause(session, paused=recipient, now=ctx.now)
     return True
 
 

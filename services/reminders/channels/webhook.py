@@ -23,7 +23,7 @@ from services.common.types import NoControlCharacters
 from services.reminders.addresses import Resolver, refusal, resolved_refusal, system_resolver
 from services.reminders.channels.base import Channel, DeliveryFailed, Sender
 from services.reminders.channels.per_thread import PerThread
-from services.reminders.digest import Digest, Item
+from services.reminders.digest import Digest, Item, NoticeItem
 from services.reminders.settings import RemindersSettings
 
 USER_AGENT = "cartagena-monitor-reminders/0.1"
@@ -66,7 +66,17 @@ def payload(digest: Digest) -> dict[str, Any]:
                 "language": recipient.language,
             },
             "reminders": [_reminder(item) for item in digest.items],
+            "notices": [_notice(notice) for notice in digest.notices],
         },
+    }
+
+
+def _notice(notice: NoticeItem) -> dict[str, Any]:
+    return {
+        "id": notice.notice_id,
+        "kind": notice.kind,
+        "about": {"id": notice.about_id, "name": notice.about_name},
+        "happened_at": notice.happened_at.isoformat(),
     }
 
 
