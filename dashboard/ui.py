@@ -1,9 +1,8 @@
-"""Streamlit glue shared by the pages: cached fetching, notices, tables with CSV downloads."""
+"""Streamlit glue shared by the pages: cached fetching, notices, tables with CSV and Excel
+downloads."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
@@ -12,6 +11,7 @@ import streamlit as st
 
 from dashboard.client import MonitorClient, Result
 from dashboard.compute.formatting import notice, uniform_columns
+from dashboard.downloads import XLSX, to_csv, to_xlsx
 from dashboard.settings import DashboardSettings
 
 T = TypeVar("T")
@@ -97,7 +97,7 @@ def how_to_read(text: str) -> None:
 
 
 def table(rows: list[dict[str, Any]], name: str, *, caption: str | None = None) -> None:
-    """Show a table and offer it as CSV."""
+    """Show a table and offer it as CSV and as an Excel workbook."""
     if caption:
         st.caption(caption)
     if not rows:
@@ -105,19 +105,18 @@ def table(rows: list[dict[str, Any]], name: str, *, caption: str | None = None) 
         return
     rows = uniform_columns(rows)
     st.dataframe(rows, hide_index=True)
-    st.download_button(
+    as_csv, as_xlsx = st.columns(2)
+    as_csv.download_button(
         f"Download “{name}” as CSV",
         data=to_csv(rows),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv-{name}",
     )
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Render rows as CSV text."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    as_xlsx.download_button(
+        f"Download “{name}” as Excel",
+        data=to_xlsx(rows, name),
+        file_name=f"{name}.xlsx",
+        mime=XLSX,
+        key=f"xlsx-{name}",
+    )

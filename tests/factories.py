@@ -1,6 +1,12 @@
-"""Builders the tests share: migrated databases, API keys, auth headers."""
+"""Builders the tests share: migrated databases, API keys, auth headers, uploaded workbooks."""
 
 from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 
 from services.common import migrations
 from services.common.auth import Role
@@ -27,3 +33,15 @@ def create_key(url: str, role: Role | str, state: str | None = None, label: str 
 def bearer(key: str) -> dict[str, str]:
     """Return the Authorization header for a key."""
     return {"Authorization": f"Bearer {key}"}
+
+
+def workbook_of(rows: Sequence[Sequence[object]]) -> bytes:
+    """Return an .xlsx file whose first sheet holds `rows`, as a person would type them."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from services.common.auth import Role
-from tests.factories import bearer, create_key
+from services.common.spreadsheets import XLSX
+from tests.factories import bearer, create_key, workbook_of
 from tests.served import Services
 
 ADMIN, COMMITTEE, OWN_STATE = "admin", "committee", "own state"
@@ -27,7 +28,7 @@ class Route:
     path: str  # with Nicaragua's (or any) identifiers filled in
     allowed: frozenset[str]
     json: Any = None
-    csv: str | None = None
+    upload: tuple[str, bytes] | None = None  # a file's media type and content
 
     @property
     def name(self) -> str:
@@ -59,7 +60,11 @@ ROUTES = [
     _route("parties", "PUT", "/parties/{iso3}/obligations", {ADMIN, OWN_STATE}, json={}),
     _route(
         "parties", "POST", "/parties/{iso3}/commitments.csv", {ADMIN, OWN_STATE},
-        csv="action,status\n23,in_progress\n",
+        upload=("text/csv", b"action,status,version\n23,in_progress,0\n"),
+    ),
+    _route(
+        "parties", "POST", "/parties/{iso3}/commitments.xlsx", {ADMIN, OWN_STATE},
+        upload=(XLSX, workbook_of([["action", "status", "version"], [23, "in_progress", 0]])),
     ),
     _route(
         "parties", "PUT", "/parties/{iso3}/commitments/{action}", {ADMIN, OWN_STATE},
@@ -127,9 +132,8 @@ class Callers:
     def call(self, route: Route, caller: str | None) -> httpx.Response:
         headers = dict(self.keys[caller]) if caller else {}
         content = None
-        if route.csv is not None:
-            headers["Content-Type"] = "text/csv"
-            content = route.csv.encode()
+        if route.upload is not None:
+            headers["Content-Type"], content = route.upload
         return httpx.request(
             route.method,
             self.services.urls[route.service] + route.path,

@@ -19,6 +19,7 @@ from openapi_spec_validator import validate
 
 from services.common.auth import Role
 from services.common.settings import PROJECT_ROOT
+from services.common.spreadsheets import XLSX
 from tests.factories import bearer, create_key
 from tests.served import Services
 
@@ -126,6 +127,10 @@ def test_media_types_are_what_the_routes_serve(documents: dict[str, dict[str, An
         assert list(parties[path]["get"]["responses"]["200"]["content"]) == ["text/csv"]
     body = parties["/parties/{iso3}/commitments.csv"]["post"]["requestBody"]
     assert list(body["content"]) == ["text/csv"]
+    for path in ("/commitments.xlsx", "/parties/{iso3}/commitments.xlsx"):
+        assert list(parties[path]["get"]["responses"]["200"]["content"]) == [XLSX]
+    body = parties["/parties/{iso3}/commitments.xlsx"]["post"]["requestBody"]
+    assert list(body["content"]) == [XLSX]
     reminders = documents["reminders"]["paths"]
     assert list(reminders["/calendar.ics"]["get"]["responses"]["200"]["content"]) == [
         "text/calendar"

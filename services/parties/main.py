@@ -7,8 +7,10 @@ from fastapi import FastAPI, Request
 
 from services.common.app import create_service_app
 from services.parties.actions_client import ActionsClient
+from services.parties.commitments.file_routes import router as commitment_files
 from services.parties.commitments.routes import router as commitments
 from services.parties.coverage.routes import router as coverage
+from services.parties.exports.routes import router as exports
 from services.parties.extensions.routes import router as extensions
 from services.parties.known_actions import ActionCatalogue
 from services.parties.meetings_client import MeetingsClient
@@ -87,7 +89,17 @@ def create_app(
         title="Cartagena Monitor — parties",
         description=DESCRIPTION,
         version="0.1.0",
-        routers=[states, obligations, commitments, reports, extensions, summary, coverage],
+        routers=[
+            states,
+            obligations,
+            commitment_files,
+            commitments,
+            reports,
+            extensions,
+            summary,
+            coverage,
+            exports,
+        ],
         idempotency_keys=idempotency_keys,
         on_startup=_start,
         on_shutdown=_stop,

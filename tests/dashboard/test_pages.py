@@ -67,10 +67,12 @@ def test_overview_shows_the_four_aims_and_their_sources(dashboard_settings: dict
     assert len(app.get("progress")) >= 4
 
 
-def test_tables_are_offered_as_csv(dashboard_settings: dict) -> None:
+def test_tables_are_offered_as_csv_and_excel(dashboard_settings: dict) -> None:
     app = render("universalization")
-    buttons = app.get("download_button")
-    assert len(buttons) == len(app.dataframe) >= 3
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert len(labels) == 2 * len(app.dataframe) >= 6
+    assert sum(label.endswith("as CSV") for label in labels) == len(app.dataframe)
+    assert sum(label.endswith("as Excel") for label in labels) == len(app.dataframe)
 
 
 def test_the_as_of_date_changes_what_the_pages_show(dashboard_settings: dict) -> None:
@@ -95,7 +97,7 @@ def test_calendar_lists_the_2010_dates(dashboard_settings: dict) -> None:
     app = render("calendar")
     assert not app.warning
     assert len(app.dataframe) == 1
-    assert len(app.get("download_button")) == 1
+    assert len(app.get("download_button")) == 2
 
 
 def test_with_the_parties_service_stopped_pages_still_render(

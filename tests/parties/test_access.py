@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from services.common.db import create_engine
+from services.common.spreadsheets import XLSX
 from services.parties.models import metadata
+from tests.factories import workbook_of
 from tests.parties.conftest import PartiesApi, etag_of
 
 Request = Callable[[PartiesApi, dict[str, str]], object]
@@ -29,6 +31,14 @@ def _commitments_csv(api: PartiesApi, headers: dict[str, str]):
         "/parties/NIC/commitments.csv",
         content=b"action,status,version\n1,completed,0\n",
         headers={**headers, "content-type": "text/csv"},
+    )
+
+
+def _commitments_xlsx(api: PartiesApi, headers: dict[str, str]):
+    return api.client.post(
+        "/parties/NIC/commitments.xlsx",
+        content=workbook_of([["action", "status", "version"], [1, "completed", 0]]),
+        headers={**headers, "content-type": XLSX},
     )
 
 
@@ -69,6 +79,7 @@ def _membership(api: PartiesApi, headers: dict[str, str]):
 STATE_WRITES: dict[str, Request] = {
     "commitment": _commitment,
     "commitments.csv": _commitments_csv,
+    "commitments.xlsx": _commitments_xlsx,
     "obligations": _obligations,
     "article7 report": _report,
     "extension request": _extension_request,

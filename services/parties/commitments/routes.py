@@ -1,22 +1,20 @@
-"""Routes of the commitments: one, a party's, CSV export and import, history, progress."""
+"""Routes of the commitments: one, a party's, history, progress (the files: `file_routes`)."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated
 
-from fastapi import APIRouter, Body, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from services.common.auth import CurrentPrincipal, ensure_may_write_state
 from services.common.db import SessionDep
-from services.common.errors import Unprocessable
 from services.common.etag import (
     json_with_etag,
     require_if_match,
 )
 from services.common.pagination import Page, PageDep
 from services.common.routes import ActionNumber, Iso3
-from services.parties.commitments import csv_files, progress, service
+from services.parties.commitments import progress, service
 from services.parties.commitments.schemas import (
     ActionProgress,
     ActionProgressCounts,
@@ -28,7 +26,6 @@ from services.parties.http import (
     WRITES,
     AsOf,
     ContextDep,
-    CurrentRecordsDep,
     PartyGroups,
     answer,
     party_in,
@@ -67,86 +64,6 @@ async def list_commitments(
 
     key = ("commitments", code, page.limit, page.offset, ctx.catalogue.generation)
     return await answer(request, ctx, as_of, key, build)
-
-
-@router.get(
-    "/parties/{iso3}/commitments.csv",
-    response_class=csv_files.CsvResponse,
-    responses=UNCONDITIONAL_READ,
-    tags=["commitments"],
-)
-def export_party_commitments(records: CurrentRecordsDep, ctx: ContextDep, iso3: Iso3) -> Response:
-    """Download a party's commitments as CSV (the shape the import takes back)."""
-    code = party_in(records.snapshot, iso3.upper()).iso3
-    rows = service.party_commitments(
-        code, records.groups[code], ctx.catalogue.actions(), records.commitments_of_party(code)
-    )
-    return _csv(csv_files.commitments_csv(rows), f"commitments-{code}.csv")
-
-
-@router.post(
-    "/parties/{iso3}/commitments.csv",
-    dependencies=[WRITES],
-    response_model=list[CommitmentPublic],
-    responses=WRITE,
-    tags=["commitments"],
-)
-def import_party_commitments(
-    principal: CurrentPrincipal,
-    groups: PartyGroups,
-    session: SessionDep,
-    ctx: ContextDep,
-    iso3: Iso3,
-    upload: Annotated[
-        bytes,
-        Body(
-            media_type="text/csv",
-            description=(
-                "CSV with the columns action, status, target_date, narrative, evidence_url, version"
-            ),
-        ),
-    ],
-) -> list[CommitmentPublic]:
-    """Upload a party's commitments as CSV: every row applies, or none (row-by-row report)."""
-    party = lookup.get_party(session, iso3=iso3)
-    ensure_may_write_state(principal, party.iso3)
-    try:
-        text = upload.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Unprocessable("The CSV must be encoded in UTF-8.") from exc
-    applicable = {a.number: a for a in service.binding_actions(groups, ctx.catalogue)}
-    rows = csv_files.parse_import(text, applicable=applicable)
-    return service.import_commitments(
-        session, iso3=party.iso3, rows=rows, actor=principal.actor, at=ctx.now
-    )
-
-
-@router.get(
-    "/commitments.csv",
-    response_class=csv_files.CsvResponse,
-    tags=["commitments"],
-    responses=UNCONDITIONAL_READ,
-)
-def export_all_commitments(records: CurrentRecordsDep, ctx: ContextDep) -> Response:
-    """Download every party's commitments as one CSV."""
-    actions = ctx.catalogue.actions()
-    rows = [
-        row
-        for state in records.snapshot.parties()
-        for row in service.party_commitments(
-            state.iso3,
-            records.groups[state.iso3],
-            actions,
-            records.commitments_of_party(state.iso3),
-        )
-    ]
-    return _csv(csv_files.commitments_csv(rows), "commitments.csv")
-
-
-def _csv(text: str, filename: str) -> Response:
-    return csv_files.CsvResponse(
-        content=text, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
 
 
 @router.get(

@@ -14,13 +14,14 @@ from services.common.errors import Conflict, NotFound
 from services.common.etag import version_etag
 from services.parties.actions_client import ActionInfo
 from services.parties.commitments import repository
-from services.parties.commitments.csv_files import ImportRow
+from services.parties.commitments.files import ImportRow
 from services.parties.known_actions import ActionCatalogue
 from services.parties.models import (
     Commitment,
     CommitmentVersion,
     audit_log,
 )
+from services.parties.records.reading import Records
 from services.parties.schemas import (
     COMMITMENT_FIELDS,
     CommitmentPublic,
@@ -79,6 +80,21 @@ def party_commitments(
         commitment_public(iso3, actions[n], stored.get(n))
         for n in sorted(actions)
         if actions[n].applies_to in groups
+    ]
+
+
+def all_commitments(records: Records, catalogue: ActionCatalogue) -> list[CommitmentPublic]:
+    """Every party's commitments, party by party (written or not), as the exports list them."""
+    actions = catalogue.actions()
+    return [
+        row
+        for state in records.snapshot.parties()
+        for row in party_commitments(
+            state.iso3,
+            records.groups[state.iso3],
+            actions,
+            records.commitments_of_party(state.iso3),
+        )
     ]
 
 

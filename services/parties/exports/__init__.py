@@ -1,0 +1,1 @@
+"""The record set as one Excel workbook, for the ISU: states, commitments, deadlines."""
