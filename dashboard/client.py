@@ -176,9 +176,10 @@ class MonitorClient:
         """The actions of the plan, by number."""
         return self._list("actions", "/actions", {}, Page[Action])
 
-    def latest_assessments(self) -> Result[list[Assessment]]:
-        """The committee's latest assessment of every assessed action."""
-        return self._list("actions", "/assessments/latest", {}, Page[Assessment])
+    def latest_assessments(self, as_of: date) -> Result[list[Assessment]]:
+        """The committee's latest assessment of every assessed action, as of a day (each
+        action's latest by then, not the latest ones filtered by date)."""
+        return self._list("actions", "/assessments/latest", self._as_of(as_of), Page[Assessment])
 
     def assessments(self, number: int) -> Result[list[Assessment]]:
         """The committee's assessments of one action, latest first."""

@@ -72,10 +72,14 @@ def lagging_rows(progress: ActionProgress) -> list[dict[str, Any]]:
     ]
 
 
-def assessment_rows(assessments: list[Assessment], as_of: date | None) -> list[dict[str, Any]]:
-    """The committee's assessments up to a day, latest first."""
+def assessment_rows(
+    assessments: list[Assessment], as_of: date | None, *, with_action: bool = False
+) -> list[dict[str, Any]]:
+    """The committee's assessments up to a day, in the order given (an action's history
+    latest first; the latest of each action by number, `with_action` naming it)."""
     return [
         {
+            **({"action": f"#{a.action_number}"} if with_action else {}),
             "assessed on": day(a.assessed_on),
             "status": a.status.replace("_", " "),
             "period": a.period,

@@ -31,10 +31,10 @@ if actions is not None and progress is not None:
     st.subheader("Completed, by section (% of commitments)")
     ui.table(section_shares(rows), "completion-by-section")
 
-latest = ui.data_or_notice(ui.fetch(api.latest_assessments))
+latest = ui.data_or_notice(ui.fetch(api.latest_assessments, ui.as_of()))
 if latest is not None:
     st.subheader("The committee's latest assessment of each action")
-    ui.table(assessment_rows(latest, ui.as_of()), "latest-assessments")
+    ui.table(assessment_rows(latest, ui.as_of(), with_action=True), "latest-assessments")
 
 if actions is not None:
     by_number = {a.number: a for a in actions}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -128,8 +129,14 @@ def create_assessment(
     return assessment
 
 
-def latest_assessments(session: Session, *, plan_id: str) -> Sequence[tuple[Assessment, int]]:
-    """Return the latest assessment of every assessed action of a plan, with its action number."""
+def latest_assessments(
+    session: Session, *, plan_id: str, as_of: date | None = None
+) -> Sequence[tuple[Assessment, int]]:
+    """Return the latest assessment of every assessed action of a plan, with its action number:
+    the latest by `as_of` (assessed on or before that day) when one is given."""
+    where: list[Any] = [col(Action.plan_id) == plan_id]
+    if as_of is not None:
+        where.append(col(Assessment.assessed_on) <= as_of)
     ranked = (
         select(
             col(Assessment.id).label("id"),
@@ -141,7 +148,7 @@ def latest_assessments(session: Session, *, plan_id: str) -> Sequence[tuple[Asse
             .label("rank"),
         )
         .join(Action, col(Action.id) == col(Assessment.action_id))
-        .where(Action.plan_id == plan_id)
+        .where(*where)
         .subquery()
     )
     rows = session.exec(

@@ -36,6 +36,7 @@ from services.common.routes import (
     RowId,
     not_found,
 )
+from services.common.types import IsoDate
 
 router = APIRouter()
 
@@ -242,11 +243,20 @@ def read_assessment(
     tags=["assessments"],
 )
 def list_latest_assessments(
-    session: SessionDep, plan: SelectedPlan, page: PageDep
+    session: SessionDep,
+    plan: SelectedPlan,
+    page: PageDep,
+    as_of: Annotated[
+        IsoDate | None,
+        Query(
+            description="The latest assessment of each action made on or before this day "
+            "(YYYY-MM-DD); default: the latest of all"
+        ),
+    ] = None,
 ) -> Page[AssessmentPublic]:
     """List the latest assessment of every assessed action of a plan, by action number."""
     plan_id = plan.plan.model.id
-    rows = repository.latest_assessments(session, plan_id=plan_id)
+    rows = repository.latest_assessments(session, plan_id=plan_id, as_of=as_of)
     window = rows[page.offset : page.offset + page.limit]
     return Page.of(
         [_assessment_public(a, n, plan_id) for a, n in window], total=len(rows), params=page

@@ -93,6 +93,11 @@ def test_latest_assessment_per_action(writable: WritableActionsApi) -> None:
         (1, "on_track"),
         (5, "not_assessed"),
     ]
+    # As of a day: each action's latest assessment by then, not the latest ones filtered.
+    earlier = writable.client.get("/assessments/latest", params={"as_of": "2010-04-01"}).json()
+    assert [(item["action_number"], item["status"]) for item in earlier["items"]] == [
+        (1, "off_track")
+    ]
 
 
 def test_an_assessment_cites_the_document_that_records_it(writable: WritableActionsApi) -> None:

@@ -240,6 +240,7 @@ def test_assessments_up_to_the_as_of_day() -> None:
         ],
     )
     assert [r["status"] for r in assessment_rows(items, date(2010, 5, 1))] == ["off track"]
+    assert list(assessment_rows(items, None, with_action=True)[0])[:2] == ["action", "assessed on"]
     assert [r["source"] for r in assessment_rows(items, None)] == [
         "APLC/MSP.10/2010/7",
         "recorded by the committee, no document cited",
