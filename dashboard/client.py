@@ -45,6 +45,8 @@ ALL: Params = {"limit": 500}
 CHANGES_FROM = ("parties", "actions", "reminders")
 # The requests one page may send at once (e.g. one per State Party's commitments).
 PARALLEL_REQUESTS = 8
+# Drawing a report reads three services and replays the records: longer than a page's read.
+REPORT_TIMEOUT_SECONDS = 60.0
 
 
 class ServiceUnavailable(Exception):
@@ -169,6 +171,21 @@ class MonitorClient:
             return result
         tagged = [change.model_copy(update={"service": service}) for change in result.data]
         return replace(result, data=tagged)
+
+    def progress_report(self, as_of: date, language: str) -> Result[bytes]:
+        """The meeting progress report as of a day, as a PDF the parties service draws (not
+        kept: a report is asked for, drawn and downloaded once)."""
+        params = {**self._as_of(as_of), "lang": language}
+        try:
+            response = self._clients["parties"].get(
+                "/reports/progress.pdf", params=params, timeout=REPORT_TIMEOUT_SECONDS
+            )
+        except httpx.HTTPError as exc:
+            return Result("parties", None, None, type(exc).__name__)
+        if response.status_code >= 400:
+            error = f"HTTP {response.status_code}: {_detail(response)}"
+            return Result("parties", None, None, error)
+        return Result("parties", response.content, datetime.now(UTC))
 
     # -------------------------------------------------------------- the actions service
 

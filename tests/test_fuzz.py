@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from services.actions.main import create_app as create_actions_app
 from services.actions.settings import ActionsSettings
 from services.common.auth import Role
+from services.common.spreadsheets import XLSX
 from services.parties.main import create_app as create_parties_app
 from services.parties.settings import PartiesSettings
 from services.reminders.main import create_app as create_reminders_app
@@ -36,6 +37,9 @@ from services.reminders.settings import RemindersSettings
 from tests.factories import bearer, create_key
 from tests.parties.conftest import forwarding_transport
 from tests.served import TODAY, set_up
+
+# An uploaded workbook is bytes, as a file of any other type.
+schemathesis.serializer.alias(XLSX, "application/octet-stream")
 
 CHECKS = [
     not_a_server_error,

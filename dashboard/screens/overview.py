@@ -5,6 +5,8 @@ import streamlit as st
 from dashboard import ui
 from dashboard.compute.overview import Card, overview_cards
 
+REPORT_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
+
 st.title("Where the Convention stands")
 st.caption(f"As of {ui.as_of():%d %B %Y}")
 ui.how_to_read(
@@ -38,3 +40,31 @@ if summary is not None:
         for column, card in zip(st.columns(len(row)), row, strict=True):
             with column:
                 show(card)
+
+
+st.subheader("The progress report for the next meeting")
+st.caption(
+    "The document the committee brings to a meeting, as of the day chosen in the sidebar: the "
+    "figures with how each is known, what changed since the previous meeting, each action's "
+    "latest assessment, the deadlines due before the next meeting, pending extension requests."
+)
+language = st.radio(
+    "Language of the report",
+    list(REPORT_LANGUAGES),
+    format_func=REPORT_LANGUAGES.__getitem__,
+    horizontal=True,
+    key="report_language",
+)
+if st.button("Prepare the report (PDF)", key="prepare_report"):
+    with st.spinner("Drawing the report…"):
+        drawn = ui.client().progress_report(ui.as_of(), language)
+    if drawn.data is None:
+        st.warning(f"The report could not be drawn: {drawn.error}")
+    else:
+        st.download_button(
+            "Download the progress report",
+            data=drawn.data,
+            file_name=f"progress-report-{ui.as_of().isoformat()}-{language}.pdf",
+            mime="application/pdf",
+            key="report_pdf",
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import BaseModel, Field
 
@@ -41,6 +42,21 @@ class _ActionsPage(BaseModel):
     total: int = Field(ge=0)
 
 
+class LatestAssessment(BaseModel):
+    """The committee's latest assessment of an action by a day, as a report cites it."""
+
+    action_number: int = Field(ge=1)
+    status: str = Field(min_length=1, max_length=32)
+    period: str
+    assessed_on: date
+    source: str | None = None
+
+
+class _AssessmentsPage(BaseModel):
+    items: list[LatestAssessment]
+    total: int = Field(ge=0)
+
+
 class ActionsClient(ServiceClient):
     service_name = "actions"
 
@@ -59,3 +75,13 @@ class ActionsClient(ServiceClient):
             offset += PAGE
             if offset >= page.total or not page.items:
                 return actions
+
+    def latest_assessments(self, as_of: date) -> list[LatestAssessment]:
+        """Return the latest assessment of each assessed action made by `as_of` (errors as
+        `fetch_catalogue`)."""
+        page = self.get_model(
+            "/assessments/latest",
+            _AssessmentsPage,
+            params={"as_of": as_of.isoformat(), "limit": PAGE},
+        )
+        return page.items

@@ -17,6 +17,7 @@ from services.parties.meetings_client import MeetingsClient
 from services.parties.models import idempotency_keys
 from services.parties.obligations.derive import Rules
 from services.parties.obligations.routes import router as obligations
+from services.parties.progress_report.routes import router as progress_report
 from services.parties.records.current import CurrentRecords
 from services.parties.records.replays import Replays
 from services.parties.reports.routes import router as reports
@@ -39,19 +40,20 @@ def _start(app: FastAPI) -> None:
     app.state.rules = Rules(
         due_soon_days=settings.due_soon_days, records_begin=settings.records_begin
     )
+    app.state.actions = lambda: ActionsClient(
+        settings.actions_url, timeout=_timeout(settings), transport=app.state.actions_transport
+    )
+    app.state.meetings = lambda: MeetingsClient(
+        settings.reminders_url, timeout=_timeout(settings), transport=app.state.reminders_transport
+    )
     app.state.catalogue = ActionCatalogue(
         engine=app.state.engine,
-        client=lambda: ActionsClient(
-            settings.actions_url, timeout=_timeout(settings), transport=app.state.actions_transport
-        ),
+        client=app.state.actions,
         ttl_seconds=settings.catalogue_ttl_seconds,
     )
     # The service starts even when the actions service is down or answers nonsense; /readyz
     # says which catalogue it serves.
     app.state.catalogue.start()
-    app.state.meetings = lambda: MeetingsClient(
-        settings.reminders_url, timeout=_timeout(settings), transport=app.state.reminders_transport
-    )
     app.state.current = CurrentRecords(
         engine=app.state.engine, rules=app.state.rules, clock=app.state.clock
     )
@@ -99,6 +101,7 @@ def create_app(
             summary,
             coverage,
             exports,
+            progress_report,
         ],
         idempotency_keys=idempotency_keys,
         on_startup=_start,

@@ -15,6 +15,14 @@ from services.common.errors import NotFound, Unprocessable
 from services.common.http_client import ServiceClient
 
 DECIDING_KINDS = frozenset({"meeting_of_states_parties", "review_conference"})
+# The meetings a progress report runs between (the intersessional ones included).
+MEETING_KINDS = (
+    "standing_committees",
+    "meeting_of_states_parties",
+    "review_conference",
+    "special_meeting",
+)
+PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,11 @@ class _Event(BaseModel):
     location: str | None = None
 
 
+class _EventsPage(BaseModel):
+    items: list[_Event]
+    total: int = Field(ge=0)
+
+
 class MeetingsClient(ServiceClient):
     service_name = "reminders"
 
@@ -57,3 +70,26 @@ class MeetingsClient(ServiceClient):
         except NotFound as exc:
             raise Unprocessable(f"There is no event {event_id} on the calendar.") from exc
         return Meeting(event.id, event.title, event.kind, event.start, event.end, event.location)
+
+    def meetings(self, *, start: date, end: date) -> list[Meeting]:
+        """The meetings of the calendar that overlap `start`–`end`, by date (ServiceUnavailable
+        when the reminders service cannot be reached)."""
+        found: list[Meeting] = []
+        for kind in MEETING_KINDS:
+            offset = 0
+            while True:
+                params = {
+                    "kind": kind,
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "limit": PAGE,
+                    "offset": offset,
+                }
+                page = self.get_model("/events", _EventsPage, params=params)
+                found.extend(
+                    Meeting(e.id, e.title, e.kind, e.start, e.end, e.location) for e in page.items
+                )
+                offset += PAGE
+                if offset >= page.total or not page.items:
+                    break
+        return sorted(found, key=lambda meeting: (meeting.start, meeting.id))

@@ -75,6 +75,18 @@ def test_tables_are_offered_as_csv_and_excel(dashboard_settings: dict) -> None:
     assert sum(label.endswith("as Excel") for label in labels) == len(app.dataframe)
 
 
+def test_the_committee_prepares_the_progress_report_in_french(dashboard_settings: dict) -> None:
+    app = render()
+    assert not app.get("download_button") or all(
+        b.proto.label != "Download the progress report" for b in app.get("download_button")
+    )
+    app.radio(key="report_language").set_value("fr").run()
+    app.button(key="prepare_report").click().run()
+    assert not app.exception and not app.warning
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Download the progress report" in labels
+
+
 def test_the_as_of_date_changes_what_the_pages_show(dashboard_settings: dict) -> None:
     app = render()
     app.date_input(key="as_of_widget").set_value(date(2010, 3, 1)).run()
