@@ -360,6 +360,8 @@ class Event(ApiModel):
     location: str | None = None
     iso3: str | None = None
     source: str | None = None
+    status: str | None = None  # scheduled, met, held, past (on the reminders service's day)
+    basis: str | None = None  # recorded (a meeting or date), derived (a party's deadline)
 
 
 class Rule(ApiModel):

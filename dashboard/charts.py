@@ -77,8 +77,12 @@ def adherence_bars(rows: list[dict[str, Any]]) -> go.Figure:
     return figure
 
 
-def clearance_gantt(bars: list[TimelineBar], today: date) -> go.Figure:
-    """Entry into force → original deadline, then the extension in a lighter shade; a today line."""
+def clearance_gantt(
+    bars: list[TimelineBar], today: date, *, as_of: date | None = None
+) -> go.Figure:
+    """Entry into force → original deadline, then the extension in a lighter shade; a line on
+    the day shown, labelled "today" only when it is today."""
+    shown = as_of or today
     figure = go.Figure()
     labels = [b.state for b in bars]
     figure.add_trace(
@@ -108,12 +112,12 @@ def clearance_gantt(bars: list[TimelineBar], today: date) -> go.Figure:
             hovertemplate="%{y}: extended to %{customdata[0]}<extra></extra>",
         )
     )
-    figure.add_vline(x=today.isoformat(), line_color="#c0392b", line_dash="dash")
+    figure.add_vline(x=shown.isoformat(), line_color="#c0392b", line_dash="dash")
     figure.add_annotation(
-        x=today.isoformat(),
+        x=shown.isoformat(),
         y=1.02,
         yref="paper",
-        text=f"today ({today})",
+        text=f"today ({shown:%d %B %Y})" if shown >= today else f"as of {shown:%d %B %Y}",
         showarrow=False,
         font={"color": "#c0392b"},
     )

@@ -86,7 +86,8 @@ def remember_as_of() -> None:
 def data_or_notice(result: Result[T]) -> T | None:
     """The data to show, if any, after a notice when it is stale or missing."""
     if not result.ok:
-        st.warning(notice(result.service, result.fetched_at), icon="⚠️")
+        # No emoji icon: a browser without an emoji font draws an empty box.
+        st.warning(notice(result.service, result.fetched_at))
     return result.data
 
 

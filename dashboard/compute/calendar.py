@@ -8,6 +8,26 @@ from typing import Any
 from dashboard.api_models import Event, Rule
 from dashboard.compute.formatting import day
 
+KIND_LABELS = {
+    "standing_committees": "Standing Committees (intersessional meetings)",
+    "meeting_of_states_parties": "Meeting of the States Parties",
+    "review_conference": "Review Conference",
+    "special_meeting": "Special meeting",
+    "anniversary": "Anniversary",
+    "deadline": "Deadline",
+}
+STATUS_LABELS = {
+    "scheduled": "coming",
+    "met": "met",
+    "held": "held",
+    "past": "date passed (see the party's record)",
+}
+
+
+def kind_label(kind: str) -> str:
+    """A kind of event as a reader names it."""
+    return KIND_LABELS.get(kind, kind.replace("_", " "))
+
 
 def event_rows(events: list[Event]) -> list[dict[str, Any]]:
     """Meetings and deadlines for the calendar, in date order."""
@@ -16,12 +36,33 @@ def event_rows(events: list[Event]) -> list[dict[str, Any]]:
             "from": day(e.start),
             "to": day(e.end or e.start),
             "what": e.title,
-            "kind": e.kind.replace("_", " "),
+            "kind": kind_label(e.kind),
+            "status": STATUS_LABELS.get(e.status or "", e.status or "not recorded"),
             "where": e.location or "",
-            "state": e.iso3 or "",
             "source": e.source or "",
         }
         for e in sorted(events, key=lambda e: (e.start, e.title))
+    ]
+
+
+def split_meetings(events: list[Event]) -> tuple[list[Event], list[Event]]:
+    """The meetings and Convention-wide dates, then the States' own deadlines."""
+    meetings = [e for e in events if e.iso3 is None]
+    return meetings, [e for e in events if e.iso3 is not None]
+
+
+def deadline_rows(events: list[Event], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The States' deadlines grouped by State, then by date; a State the list of states lacks
+    (the parties service did not answer) is named by its code."""
+    return [
+        {
+            "state": names.get(e.iso3 or "", e.iso3 or ""),
+            "due": day(e.start),
+            "deadline": e.title,
+            "status": STATUS_LABELS.get(e.status or "", e.status or "not recorded"),
+            "source": e.source or "",
+        }
+        for e in sorted(events, key=lambda e: (names.get(e.iso3 or "", e.iso3 or ""), e.start))
     ]
 
 

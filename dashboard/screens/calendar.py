@@ -5,7 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import ui
-from dashboard.compute.calendar import event_rows
+from dashboard.compute.calendar import deadline_rows, event_rows, kind_label, split_meetings
 
 st.title("Calendar: meetings and deadlines")
 ui.how_to_read(
@@ -17,9 +17,26 @@ api = ui.client()
 
 horizon = st.slider("Months ahead", min_value=1, max_value=36, value=12)
 start = ui.as_of()
-events = ui.data_or_notice(ui.fetch(api.events, start, end=start + timedelta(days=31 * horizon)))
+with st.spinner("Reading the calendar…"):
+    events = ui.data_or_notice(
+        ui.fetch(api.events, start, end=start + timedelta(days=31 * horizon))
+    )
 if events is not None:
-    ui.table(event_rows(events), "calendar")
+    meetings, deadlines = split_meetings(events)
+    kinds = sorted({e.kind for e in events}, key=kind_label)
+    chosen = st.multiselect(
+        "Kinds of date", kinds, default=kinds, format_func=kind_label, key="calendar_kinds"
+    )
+    if start < ui.today():
+        # The calendar does not replay a past day: its statuses are today's.
+        st.caption("Statuses as recorded today; the calendar does not replay an earlier day.")
+    st.subheader("Meetings and Convention dates")
+    ui.table(event_rows([e for e in meetings if e.kind in chosen]), "calendar-meetings")
+    st.subheader("States' deadlines, by State")
+    states = ui.fetch(api.states, start).data or []
+    names = {s.iso3: s.name for s in states}
+    chosen_deadlines = [e for e in deadlines if e.kind in chosen]
+    ui.table(deadline_rows(chosen_deadlines, names), "calendar-deadlines")
 
 every_meeting, example = api.calendar_url(), api.calendar_url("NIC")
 st.subheader("Calendar feeds (iCalendar)")

@@ -25,7 +25,7 @@ deadlines = ui.data_or_notice(ui.fetch(api.deadlines, CLEARANCE, ui.as_of()))
 if deadlines is not None:
     bars = clearance_timeline(deadlines)
     st.subheader(f"Clearance deadlines of the {len(bars)} States Parties still clearing")
-    st.plotly_chart(charts.clearance_gantt(bars, ui.as_of()), key="timeline")
+    st.plotly_chart(charts.clearance_gantt(bars, ui.today(), as_of=ui.as_of()), key="timeline")
     ui.table(timeline_rows(bars), "clearance-deadlines")
     st.subheader("States Parties that completed clearance")
     ui.table(completed_clearance_rows(deadlines), "clearance-completed")

@@ -27,7 +27,7 @@ from dashboard.api_models import (
 )
 from dashboard.client import as_of_params
 from dashboard.compute.actions import assessment_rows, heatmap, lagging_rows, section_shares
-from dashboard.compute.calendar import reminder_rows
+from dashboard.compute.calendar import deadline_rows, event_rows, reminder_rows, split_meetings
 from dashboard.compute.changes import change_rows, since_last_meeting
 from dashboard.compute.deadlines import (
     clearance_timeline,
@@ -170,6 +170,9 @@ def test_clearance_timeline_has_38_bars_with_extensions(answers: dict) -> None:
     assert "KHM" not in hatched
     assert len(figure.data) == 2
     assert len(figure.data[1].y) == sum(1 for b in bars if b.extended)
+    assert [a.text for a in figure.layout.annotations] == ["today (01 May 2010)"]
+    earlier = charts.clearance_gantt(bars, date(2010, 5, 1), as_of=date(2010, 3, 1))
+    assert [a.text for a in earlier.layout.annotations] == ["as of 01 March 2010"]
 
 
 def test_heatmap_shares_and_sections(answers: dict) -> None:
@@ -393,3 +396,23 @@ def test_world_map_uses_iso3_and_local_shapes(answers: dict) -> None:
     assert [trace.name for trace in figure.data] == ["State Party (156)", "not party (39)"]
     assert figure.layout.geo.resolution == 50
     assert charts.TOPOJSON_CONFIG["topojsonURL"] == "app/static/"
+
+
+def test_calendar_rows_say_each_date_s_status_and_group_deadlines_by_state() -> None:
+    events = [
+        Event(title="Deadline for Ukraine", kind="deadline", start=date(2010, 6, 1), iso3="UKR",
+              status="scheduled"),
+        Event(title="Deadline for Nicaragua", kind="deadline", start=date(2010, 5, 1),
+              iso3="NIC", status="met"),
+        Event(title="Standing Committees", kind="standing_committees", start=date(2010, 6, 21),
+              end=date(2010, 6, 25), status="scheduled"),
+    ]  # fmt: skip
+    meetings, deadlines = split_meetings(events)
+    assert [row["status"] for row in event_rows(meetings)] == ["coming"]
+    assert event_rows(meetings)[0]["kind"] == "Standing Committees (intersessional meetings)"
+    rows = deadline_rows(deadlines, {"NIC": "Nicaragua", "UKR": "Ukraine"})
+    assert [(row["state"], row["status"]) for row in rows] == [
+        ("Nicaragua", "met"),
+        ("Ukraine", "coming"),
+    ]
+    assert deadline_rows(deadlines, {})[0]["state"] == "NIC"

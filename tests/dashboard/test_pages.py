@@ -105,11 +105,25 @@ def test_party_profile_shows_deadlines_commitments_and_reminders(dashboard_setti
     assert not app.warning
 
 
-def test_calendar_lists_the_2010_dates(dashboard_settings: dict) -> None:
+def test_calendar_lists_the_meetings_first_then_the_states_deadlines(
+    dashboard_settings: dict,
+) -> None:
     app = render("calendar")
     assert not app.warning
-    assert len(app.dataframe) == 1
-    assert len(app.get("download_button")) == 2
+    assert [s.value for s in app.subheader][:2] == [
+        "Meetings and Convention dates",
+        "States' deadlines, by State",
+    ]
+    meetings, deadlines = (frame.value for frame in app.dataframe[:2])
+    assert "Standing Committees (intersessional meetings)" in set(meetings["kind"])
+    assert set(meetings["status"]) <= {"coming", "held"}
+    assert "Ukraine" in set(deadlines["state"])
+    assert len(app.get("download_button")) == 4
+    # Only the meetings of the Meeting of the States Parties kind: no deadline is left.
+    app.multiselect(key="calendar_kinds").set_value(["meeting_of_states_parties"]).run()
+    assert not app.exception
+    assert set(app.dataframe[0].value["kind"]) == {"Meeting of the States Parties"}
+    assert len(app.dataframe) == 1  # the deadlines' table says "Nothing to show."
 
 
 def test_with_the_parties_service_stopped_pages_still_render(
