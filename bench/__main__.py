@@ -346,6 +346,12 @@ def measure_database(bench: Bench, databases: Databases, *, dashboard: bool) -> 
     measure_reads(bench, stack)
     measure_writes(bench, stack)
     growth = measure_history(bench, stack, [int(y) for y in bench.args.years.split(",")])
+    bench.latency(
+        "GET /reports/progress.pdf (the meeting report)",
+        f"{stack.urls['parties']}/reports/progress.pdf?lang=fr",
+        5000,
+        note="drawn at each request: the calendar and assessments read, the records summed",
+    )
     if dashboard:
         measure_dashboard(bench, stack, databases.cleanup)
     loaded = measure_memory(bench, stack, "after load")

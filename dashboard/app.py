@@ -16,7 +16,15 @@ from dashboard import ui
 # first visit to a page's URL, bypassing this entry script (and its sidebar).
 PAGES = Path(__file__).with_name("screens")
 
-st.set_page_config(page_title="Cartagena Monitor", page_icon="🛡️", layout="wide")
+# A Material icon (its font ships with Streamlit), not an emoji a browser may not have.
+st.set_page_config(page_title="Cartagena Monitor", page_icon=":material/shield:", layout="wide")
+# A headline figure wraps instead of being cut ("approximately US$ 2.0 billion", not "approx…").
+st.markdown(
+    "<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] * "
+    "{white-space: normal !important; overflow: visible !important; "
+    "text-overflow: clip !important;}</style>",
+    unsafe_allow_html=True,
+)
 
 with st.sidebar:
     st.markdown("**Cartagena Action Plan 2010–2014**")

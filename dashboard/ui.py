@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 import streamlit as st
 
 from dashboard.client import MonitorClient, Result
-from dashboard.compute.formatting import notice, uniform_columns
+from dashboard.compute.formatting import link_columns, notice, uniform_columns
 from dashboard.downloads import XLSX, to_csv, to_xlsx
 from dashboard.settings import DashboardSettings
 
@@ -105,7 +105,8 @@ def table(rows: list[dict[str, Any]], name: str, *, caption: str | None = None) 
         st.info("Nothing to show.")
         return
     rows = uniform_columns(rows)
-    st.dataframe(rows, hide_index=True)
+    links = {name: st.column_config.LinkColumn(name) for name in link_columns(rows)}
+    st.dataframe(rows, hide_index=True, column_config=links)
     as_csv, as_xlsx = st.columns(2)
     as_csv.download_button(
         f"Download “{name}” as CSV",

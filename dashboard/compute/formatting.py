@@ -103,3 +103,13 @@ def _kinds(rows: list[dict[str, Any]], column: str) -> set[str]:
         return "number" if isinstance(value, int | float) else type(value).__name__
 
     return {kind(row[column]) for row in rows if row[column] is not None}
+
+
+def link_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The columns whose every filled cell is a web address: shown as links."""
+    found = []
+    for name in rows[0] if rows else {}:
+        cells = [str(row[name]) for row in rows if row.get(name) not in (None, "")]
+        if cells and all(cell.startswith(("https://", "http://")) for cell in cells):
+            found.append(name)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from dashboard.api_models import Commitment, Obligations
@@ -10,12 +11,52 @@ from dashboard.compute.formatting import STATUS_LABELS, day, shown
 VICTIM_ASSISTANCE_ACTIONS = range(23, 34)
 
 
+OBLIGATION_LABELS = {
+    "article3_mines_retained": "Mines retained for training (Article 3)",
+    "article4_status": "Stockpile destruction (Article 4)",
+    "article4_completed_on": "Stockpile destruction completed on",
+    "article4_mines_destroyed": "Stockpiled mines destroyed",
+    "article5_applies": "Reported mined areas (Article 5)",
+    "article5_completed": "Clearance completed",
+    "article5_completed_on": "Clearance completed on",
+    "article5_area_released_m2": "Area released (m²)",
+    "significant_survivors": "Significant numbers of mine survivors",
+    "article7_initial_submitted": "Initial transparency report submitted (Article 7)",
+    "article7_initial_submitted_on": "Initial report submitted on",
+    "article9_status": "National implementation measures (Article 9)",
+    "in_a_position_to_assist": "Declares itself in a position to assist",
+    "needs_article5_extension": "Declares it needs an Article 5 extension",
+}
+VALUE_LABELS = {
+    "no_stockpiles": "no stockpiles",
+    "destroying": "destroying",
+    "completed": "completed",
+    "not_reported": "not reported",
+    "legislation_adopted": "legislation adopted",
+    "existing_law_sufficient": "existing law deemed sufficient",
+    "not_indicated": "not indicated",
+}
+
+
 def obligation_rows(obligations: Obligations) -> list[dict[str, Any]]:
-    """What a party owes and reported, one row per field, as the service writes the values."""
+    """What a party owes and reported, one row per field, labelled for a reader: yes or no for
+    a flag, "not recorded" where the record holds nothing."""
     return [
-        {"obligation": key.replace("_", " "), "value": value}
-        for key, value in obligations.model_dump(mode="json").items()
+        {"obligation": OBLIGATION_LABELS.get(key, key.replace("_", " ")), "value": _shown(value)}
+        for key, value in obligations.model_dump().items()
     ]
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return day(value) or ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    return VALUE_LABELS.get(str(value), str(value).replace("_", " "))
 
 
 def commitment_rows(commitments: list[Commitment]) -> list[dict[str, Any]]:

@@ -119,6 +119,23 @@ def test_the_overview_shows_156_states_parties(browser: object, dashboard: str) 
     page.close()
 
 
+def test_no_headline_figure_is_cut(browser: object, dashboard: str) -> None:
+    page = open_page(browser, dashboard)
+    funding = page.locator('[data-testid="stMetric"]', has_text="since 2004")
+    funding.first.wait_for(timeout=60_000)
+    values = page.locator('[data-testid="stMetricValue"]')
+    assert values.count() >= 6
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+            .flatMap(value => [value, ...value.querySelectorAll('*')])
+            .filter(node => node.scrollWidth > node.clientWidth + 1)
+            .map(node => node.innerText)"""
+    )
+    assert cut == []
+    assert "…" not in " ".join(values.all_inner_texts())
+    page.close()
+
+
 def test_the_map_draws_the_country_shapes_offline(browser: object, dashboard: str) -> None:
     page = open_page(browser, f"{dashboard}/universalization")
     requests: list[str] = []

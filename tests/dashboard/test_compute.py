@@ -18,6 +18,7 @@ from dashboard.api_models import (
     Commitment,
     Counted,
     Event,
+    Obligations,
     PartyDeadline,
     ProgressCounts,
     Rule,
@@ -34,9 +35,15 @@ from dashboard.compute.deadlines import (
     completed_clearance_rows,
     stockpile_rows,
 )
-from dashboard.compute.formatting import notice, number, provenance, uniform_columns
+from dashboard.compute.formatting import (
+    link_columns,
+    notice,
+    number,
+    provenance,
+    uniform_columns,
+)
 from dashboard.compute.overview import overview_cards
-from dashboard.compute.party import va_matrix
+from dashboard.compute.party import obligation_rows, va_matrix
 from dashboard.compute.universalization import (
     map_rows,
     map_shapes,
@@ -416,3 +423,32 @@ def test_calendar_rows_say_each_date_s_status_and_group_deadlines_by_state() -> 
         ("Ukraine", "coming"),
     ]
     assert deadline_rows(deadlines, {})[0]["state"] == "NIC"
+
+
+def test_obligation_rows_read_as_words_not_field_names() -> None:
+    obligations = Obligations(
+        article3_mines_retained=None, article4_status="no_stockpiles", article4_completed_on=None,
+        article4_mines_destroyed=1004, article5_applies=True, article5_completed=False,
+        article5_completed_on=None, article5_area_released_m2=None, significant_survivors=True,
+        article7_initial_submitted=True, article7_initial_submitted_on=date(1999, 9, 1),
+        article9_status="legislation_adopted", in_a_position_to_assist=None,
+        needs_article5_extension=False,
+    )  # fmt: skip
+    rows = {row["obligation"]: row["value"] for row in obligation_rows(obligations)}
+    assert rows["Mines retained for training (Article 3)"] == "not recorded"
+    assert rows["Stockpile destruction (Article 4)"] == "no stockpiles"
+    assert rows["Stockpiled mines destroyed"] == "1,004"
+    assert rows["Reported mined areas (Article 5)"] == "yes"
+    assert rows["National implementation measures (Article 9)"] == "legislation adopted"
+    assert rows["Initial report submitted on"] == "1999-09-01"
+    assert not any("_" in label for label in rows)
+    assert {"None", "True", "False"}.isdisjoint(rows.values())
+
+
+def test_columns_of_web_addresses_are_links() -> None:
+    rows = [
+        {"state": "Nicaragua", "evidence": "https://example.org/plan.pdf", "source": "seed: 4."},
+        {"state": "Ukraine", "evidence": "", "source": "https://www.apminebanconvention.org/"},
+    ]
+    assert link_columns(rows) == ["evidence"]
+    assert link_columns([]) == []
