@@ -37,6 +37,7 @@ with st.sidebar:
         on_change=ui.remember_as_of,
         help="Every page shows the records as they stood at the end of this day.",
     )
+    ui.keep_as_of_in_url()
     if st.button("Refresh data", help="Fetch everything again from the services"):
         st.cache_data.clear()
         st.rerun()

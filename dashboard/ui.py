@@ -73,14 +73,37 @@ def today() -> date:
 
 
 def as_of() -> date:
-    """The sidebar's as-of day."""
+    """The sidebar's as-of day: the one chosen, else the link's (`?as_of=2010-03-01`), else
+    today."""
     chosen = st.session_state.get(AS_OF_KEY)
-    return chosen if isinstance(chosen, date) else today()
+    if not isinstance(chosen, date):
+        chosen = _linked_day() or today()
+        st.session_state[AS_OF_KEY] = chosen
+    return chosen
+
+
+def _linked_day() -> date | None:
+    """The day a shared link names, if it is one the dashboard can show."""
+    try:
+        linked = date.fromisoformat(str(st.query_params.get(AS_OF_KEY, "")))
+    except ValueError:
+        return None
+    return linked if FIRST_DAY <= linked <= today() else None
 
 
 def remember_as_of() -> None:
     """Keep the day chosen in the sidebar for every page."""
     st.session_state[AS_OF_KEY] = st.session_state[AS_OF_WIDGET]
+
+
+def keep_as_of_in_url() -> None:
+    """Name the as-of day in the page's address, so a link shows the same view; today's view
+    needs none."""
+    day = as_of()
+    if day < today():
+        st.query_params[AS_OF_KEY] = day.isoformat()
+    elif AS_OF_KEY in st.query_params:
+        del st.query_params[AS_OF_KEY]
 
 
 def data_or_notice(result: Result[T]) -> T | None:

@@ -136,6 +136,18 @@ def test_no_headline_figure_is_cut(browser: object, dashboard: str) -> None:
     page.close()
 
 
+def test_a_shared_link_keeps_its_day_across_the_pages(browser: object, dashboard: str) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{dashboard}/clearance?as_of=2010-03-01", wait_until="domcontentloaded")
+    # The timeline's line names the day of the link, not "today".
+    page.wait_for_selector("text=as of 01 March 2010", timeout=60_000)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Overview").click()
+    page.wait_for_selector("text=As of 01 March 2010", timeout=60_000)
+    assert "as_of=2010-03-01" in page.url
+    context.close()
+
+
 def test_the_map_draws_the_country_shapes_offline(browser: object, dashboard: str) -> None:
     page = open_page(browser, f"{dashboard}/universalization")
     requests: list[str] = []

@@ -97,6 +97,25 @@ def test_the_as_of_date_changes_what_the_pages_show(dashboard_settings: dict) ->
     assert any("to 2010-03-01" in m.value for m in app.markdown)
 
 
+def test_a_link_naming_a_day_opens_that_day_s_view_and_names_a_new_choice(
+    dashboard_settings: dict,
+) -> None:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.query_params["as_of"] = "2010-03-01"
+    app.run()
+    assert not app.exception
+    assert any(c.value == "As of 01 March 2010" for c in app.caption)
+    app.date_input(key="as_of_widget").set_value(date(2010, 2, 1)).run()
+    assert app.query_params["as_of"] in ("2010-02-01", ["2010-02-01"])
+    # A day the dashboard cannot show (after today, or not a day) is today's view.
+    for wrong in ("2030-01-01", "yesterday"):
+        again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        again.query_params["as_of"] = wrong
+        again.run()
+        assert not again.exception
+        assert any(c.value == "As of 01 May 2010" for c in again.caption)
+
+
 def test_party_profile_shows_deadlines_commitments_and_reminders(dashboard_settings: dict) -> None:
     app = render("party")
     assert any("Nicaragua" in s.value for s in app.subheader)
