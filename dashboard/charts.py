@@ -14,6 +14,7 @@ PARTY_COLOUR = "#2a7ab0"
 NON_PARTY_COLOUR = "#e08a3c"
 ORIGINAL_COLOUR = "#2a7ab0"
 EXTENSION_COLOUR = "#9cc7e4"
+DAY_COLOUR = "#c0392b"  # the day shown, and a deadline passed
 # The map's country shapes are served by the dashboard itself (no CDN): see static/.
 TOPOJSON_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
 
@@ -112,15 +113,7 @@ def clearance_gantt(
             hovertemplate="%{y}: extended to %{customdata[0]}<extra></extra>",
         )
     )
-    figure.add_vline(x=shown.isoformat(), line_color="#c0392b", line_dash="dash")
-    figure.add_annotation(
-        x=shown.isoformat(),
-        y=1.02,
-        yref="paper",
-        text=f"today ({shown:%d %B %Y})" if shown >= today else f"as of {shown:%d %B %Y}",
-        showarrow=False,
-        font={"color": "#c0392b"},
-    )
+    _day_line(figure, shown, today)
     figure.update_layout(
         barmode="overlay",
         xaxis_type="date",
@@ -130,6 +123,64 @@ def clearance_gantt(
         xaxis_title="year",
     )
     return figure
+
+
+def _day_line(figure: go.Figure, shown: date, today: date) -> None:
+    """A dashed line on the day shown, labelled "today" only when it is today."""
+    figure.add_vline(x=shown.isoformat(), line_color=DAY_COLOUR, line_dash="dash")
+    figure.add_annotation(
+        x=shown.isoformat(),
+        y=1.02,
+        yref="paper",
+        text=f"today ({shown:%d %B %Y})" if shown >= today else f"as of {shown:%d %B %Y}",
+        showarrow=False,
+        font={"color": DAY_COLOUR},
+    )
+
+
+def stockpile_deadlines(
+    rows: list[dict[str, Any]], today: date, *, as_of: date | None = None
+) -> go.Figure:
+    """The brochure's chart: each State still destroying its stockpiles, a mark on its Article 4
+    deadline (red when passed with destruction not complete), on a time axis with the day shown."""
+    shown = as_of or today
+    dated = [r for r in rows if r["Article 4 deadline"]]
+    figure = go.Figure(
+        go.Scatter(
+            x=[r["Article 4 deadline"] for r in dated],
+            y=[r["state"] for r in dated],
+            mode="markers+text",
+            marker={
+                "size": 14,
+                "symbol": "diamond",
+                "color": [DAY_COLOUR if r["overdue"] else ORIGINAL_COLOUR for r in dated],
+            },
+            text=[_long_day(r["Article 4 deadline"]) for r in dated],
+            textposition="middle right",
+            customdata=[[r["status"]] for r in dated],
+            hovertemplate="%{y}: %{text} (%{customdata[0]})<extra></extra>",
+            showlegend=False,
+        )
+    )
+    _day_line(figure, shown, today)
+    years = [int(r["Article 4 deadline"][:4]) for r in dated] + [shown.year]
+    figure.update_layout(
+        xaxis={
+            "type": "date",
+            "range": [f"{min(years) - 1}-01-01", f"{max(years) + 2}-12-31"],
+            "dtick": "M12",
+            "tickformat": "%Y",
+            "title": "Article 4 deadline",
+        },
+        yaxis={"autorange": "reversed"},
+        height=max(240, 48 * len(dated)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    )
+    return figure
+
+
+def _long_day(iso: str) -> str:
+    return f"{date.fromisoformat(iso):%-d %B %Y}"
 
 
 def _ms(start: date, end: date) -> float:

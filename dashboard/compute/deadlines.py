@@ -22,7 +22,9 @@ def stockpile_rows(summary: Summary) -> list[dict[str, Any]]:
             "status": DEADLINE_LABELS.get(s.status or "", s.status),
             "overdue": s.status == "overdue",
             "verified": verification(s.verified, s.unverified_because),
-            "mines destroyed (reported)": s.mines_destroyed,
+            "mines destroyed (reported)": (
+                f"{s.mines_destroyed:,}" if s.mines_destroyed is not None else "not reported"
+            ),
         }
         for s in summary.stockpile_destruction.still_destroying.states
     ]

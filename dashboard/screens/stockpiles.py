@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import charts, ui
 from dashboard.compute.deadlines import stockpile_rows
 from dashboard.compute.formatting import provenance, qualified
 
@@ -10,7 +10,9 @@ st.title("Stockpile destruction (Article 4)")
 ui.how_to_read(
     "Each State Party must destroy its stockpiled anti-personnel mines within four years of the "
     "Convention's entry into force for it. The table lists the States Parties still destroying "
-    "stockpiles with their deadline; a deadline in the past is flagged **overdue**."
+    "stockpiles with their deadline, drawn on a time line as the 2010 brochure did (a red mark: "
+    "the deadline passed with destruction not complete); a deadline in the past is flagged "
+    "**overdue**."
 )
 
 summary = ui.data_or_notice(ui.fetch(ui.client().summary, ui.as_of()))
@@ -27,4 +29,7 @@ if summary is not None:
     overdue = [r["state"] for r in rows if r["overdue"]]
     if overdue:
         st.error("Deadline passed, destruction not complete: " + ", ".join(overdue))
+    st.subheader("Deadlines for the destruction of stockpiled anti-personnel mines")
+    chart = charts.stockpile_deadlines(rows, ui.today(), as_of=ui.as_of())
+    st.plotly_chart(chart, key="stockpile-deadlines")
     ui.table(rows, "stockpile-destruction")

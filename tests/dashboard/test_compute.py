@@ -148,6 +148,17 @@ def test_stockpile_rows_flag_overdue_deadlines(answers: dict) -> None:
     rows = {row["iso3"]: row for row in stockpile_rows(answers["summary"])}
     assert [iso3 for iso3, row in rows.items() if row["overdue"]] == ["BLR", "GRC", "TUR"]
     assert rows["UKR"]["Article 4 deadline"] == "2010-06-01"
+    # The brochure's chart: one mark per State on its deadline, red where it passed.
+    figure = charts.stockpile_deadlines(list(rows.values()), date(2010, 5, 1))
+    marks = figure.data[0]
+    assert list(marks.y) == [row["state"] for row in rows.values()]
+    assert list(marks.x) == [row["Article 4 deadline"] for row in rows.values()]
+    colours = dict(zip(marks.y, marks.marker.color, strict=True))
+    assert colours[rows["UKR"]["state"]] == charts.ORIGINAL_COLOUR
+    assert {colours[rows[iso3]["state"]] for iso3 in ("BLR", "GRC", "TUR")} == {charts.DAY_COLOUR}
+    assert "1 June 2010" in marks.text
+    assert figure.layout.xaxis.range == ("2007-01-01", "2012-12-31")
+    assert [a.text for a in figure.layout.annotations] == ["today (01 May 2010)"]
 
 
 def test_clearance_timeline_has_38_bars_with_extensions(answers: dict) -> None:
