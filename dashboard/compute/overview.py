@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dashboard.api_models import (
@@ -37,10 +38,11 @@ class Card:
     challenges: list[str] = field(default_factory=list)
 
 
-def overview_cards(summary: Summary) -> list[Card]:
-    """The four aims, then cooperation, transparency and compliance."""
+def overview_cards(summary: Summary, names: Mapping[str, str] | None = None) -> list[Card]:
+    """The four aims, then cooperation, transparency and compliance; States named by `names`
+    (ISO-3 → name), by their code where the list of states is missing."""
     return [
-        _universalization(summary.universalization),
+        _universalization(summary.universalization, names or {}),
         _stockpiles(summary.stockpile_destruction),
         _clearance(summary.clearance),
         _victim_assistance(summary.victim_assistance),
@@ -56,15 +58,19 @@ def _share(part: float | None, whole: float | None) -> float | None:
     return max(0.0, min(1.0, part / whole))
 
 
+def _named(codes: Iterable[str], names: Mapping[str, str]) -> str:
+    return ", ".join(names.get(code, code) for code in codes)
+
+
 def _sources(*figures: Seeded | Counted | None) -> list[str]:
     return [line for line in (provenance(f) for f in figures) if line]
 
 
-def _universalization(section: Universalization) -> Card:
+def _universalization(section: Universalization, names: Mapping[str, str]) -> Card:
     parties, states = section.parties.value, section.states.value
     holding = [s.text + "." for s in section.statements if s.holds]
     broken = [
-        f"{s.text} — no longer holds: not party now: {', '.join(s.exceptions) or 'none'}."
+        f"{s.text} — no longer holds: not party now: {_named(s.exceptions, names) or 'none'}."
         for s in section.statements
         if not s.holds
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -51,15 +52,17 @@ def non_party_rows(states: list[State]) -> list[dict[str, Any]]:
     ]
 
 
-def region_rows(summary: Summary) -> list[dict[str, Any]]:
-    """Adherence by region: States, parties, share, who is missing."""
+def region_rows(summary: Summary, names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Adherence by region: States, parties, share, who is missing (by name, where `names`
+    has it)."""
+    names = names or {}
     return [
         {
             "region": r.region,
             "States": r.states,
             "States Parties": r.parties,
             "share joined (%)": round(100 * (r.share or 0), 1),
-            "not party": ", ".join(r.non_parties),
+            "not party": ", ".join(names.get(code, code) for code in r.non_parties),
         }
         for r in summary.universalization.regions
     ]

@@ -35,7 +35,8 @@ def show(card: Card) -> None:
 
 summary = ui.data_or_notice(ui.fetch(ui.client().summary, ui.as_of()))
 if summary is not None:
-    cards = overview_cards(summary)
+    states = ui.fetch(ui.client().states, ui.as_of()).data or []
+    cards = overview_cards(summary, {s.iso3: s.name for s in states})
     for row in (cards[:4], cards[4:]):
         for column, card in zip(st.columns(len(row)), row, strict=True):
             with column:

@@ -32,9 +32,11 @@ if states is not None:
 summary = ui.data_or_notice(ui.fetch(api.summary, ui.as_of()))
 if summary is not None:
     st.subheader("Adherence by region (% of each region's States that have joined)")
-    regions = region_rows(summary)
+    names = {s.iso3: s.name for s in states or []}
+    regions = region_rows(summary, names)
     st.plotly_chart(charts.adherence_bars(regions), key="regions")
     ui.table(regions, "adherence-by-region")
     for statement in summary.universalization.statements:
-        mark = "✅" if statement.holds else "⚠️ no longer holds:"
+        # Material icons (their font ships with Streamlit), not emoji a browser may not have.
+        mark = ":material/check:" if statement.holds else ":material/warning: no longer holds:"
         st.markdown(f"{mark} {statement.text}.")

@@ -127,11 +127,16 @@ def test_a_statement_that_no_longer_holds_moves_to_the_challenges(answers: dict)
     card = overview_cards(changed)[0]
     assert not any("Americas" in line for line in card.progress)
     assert any("no longer" in line and "USA" in line for line in card.challenges)
+    named = overview_cards(changed, {"USA": "United States of America"})[0]
+    assert any("not party now: United States of America." in line for line in named.challenges)
 
 
 def test_regions_and_map_rows(answers: dict) -> None:
     regions = {row["region"]: row for row in region_rows(answers["summary"])}
     assert regions["Americas"]["not party"] == "CUB, USA"
+    names = {state.iso3: state.name for state in answers["states"]}
+    named = {row["region"]: row for row in region_rows(answers["summary"], names)}
+    assert named["Americas"]["not party"] == "Cuba, United States"
     assert regions["Sub-Saharan Africa"]["not party"] == "SOM"
     rows = map_rows(answers["states"])
     assert len(rows) == 195
