@@ -44,7 +44,8 @@ class _Failed(Exception):
         self.result = result
 
 
-@st.cache_data(ttl=settings().cache_ttl_seconds, show_spinner=False)
+# The spinner shows only while a call actually goes to a service (not for a cached answer).
+@st.cache_data(ttl=settings().cache_ttl_seconds, show_spinner="Reading the records…")
 def _fresh(
     name: str,
     args: tuple[Any, ...],

@@ -17,10 +17,7 @@ api = ui.client()
 
 horizon = st.slider("Months ahead", min_value=1, max_value=36, value=12)
 start = ui.as_of()
-with st.spinner("Reading the calendar…"):
-    events = ui.data_or_notice(
-        ui.fetch(api.events, start, end=start + timedelta(days=31 * horizon))
-    )
+events = ui.data_or_notice(ui.fetch(api.events, start, end=start + timedelta(days=31 * horizon)))
 if events is not None:
     meetings, deadlines = split_meetings(events)
     kinds = sorted({e.kind for e in events}, key=kind_label)
