@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Self, TypeVar
 
 import httpx
 import stamina
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from services.common.errors import NotFound, ServiceUnavailable, UpstreamError
 from services.common.observability import REQUEST_ID_HEADER, current_request_id
 from services.common.transactions import ensure_outside_write_transaction
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class ListPage(BaseModel):
+    """What every list envelope has: its items (typed by a subclass), and how many the whole
+    list holds."""
+
+    items: list[Any]
+    total: int = Field(ge=0)
+
+
+P = TypeVar("P", bound=ListPage)
 
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
@@ -89,6 +101,19 @@ class ServiceClient:
                 f"The {self.service_name} service answered {path} with an unexpected document "
                 f"({where}: {first['msg']})."
             ) from exc
+
+    def get_pages(
+        self, path: str, page: type[P], *, params: dict[str, Any], limit: int
+    ) -> Iterator[P]:
+        """GET a list envelope page after page (`limit` items each) until its `total` is read;
+        each page validated as `get_model` does."""
+        offset = 0
+        while True:
+            found = self.get_model(path, page, params={**params, "limit": limit, "offset": offset})
+            yield found
+            offset += limit
+            if offset >= found.total or not found.items:
+                return
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         ensure_outside_write_transaction(f"a call to the {self.service_name} service")

@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from services.common.http_client import ServiceClient
+from services.common.http_client import ListPage, ServiceClient
 
 PAGE = 500
 
@@ -35,11 +35,10 @@ class _Action(BaseModel):
     section: _SectionRef
 
 
-class _ActionsPage(BaseModel):
+class _ActionsPage(ListPage):
     """The part of a `GET /actions` page this service reads (anything else is ignored)."""
 
     items: list[_Action]
-    total: int = Field(ge=0)
 
 
 class LatestAssessment(BaseModel):
@@ -52,9 +51,8 @@ class LatestAssessment(BaseModel):
     source: str | None = None
 
 
-class _AssessmentsPage(BaseModel):
+class _AssessmentsPage(ListPage):
     items: list[LatestAssessment]
-    total: int = Field(ge=0)
 
 
 class ActionsClient(ServiceClient):
@@ -63,25 +61,19 @@ class ActionsClient(ServiceClient):
     def fetch_catalogue(self) -> list[ActionInfo]:
         """Return every action of the current plan (UpstreamError for a document of another
         shape, ServiceUnavailable when the service cannot be reached)."""
-        actions: list[ActionInfo] = []
-        offset = 0
-        while True:
-            page = self.get_model(
-                "/actions", _ActionsPage, params={"limit": PAGE, "offset": offset}
-            )
-            actions.extend(
-                ActionInfo(a.number, a.actor_group.applies_to, a.section.number) for a in page.items
-            )
-            offset += PAGE
-            if offset >= page.total or not page.items:
-                return actions
+        return [
+            ActionInfo(a.number, a.actor_group.applies_to, a.section.number)
+            for page in self.get_pages("/actions", _ActionsPage, params={}, limit=PAGE)
+            for a in page.items
+        ]
 
     def latest_assessments(self, as_of: date) -> list[LatestAssessment]:
         """Return the latest assessment of each assessed action made by `as_of` (errors as
         `fetch_catalogue`)."""
-        page = self.get_model(
+        pages = self.get_pages(
             "/assessments/latest",
             _AssessmentsPage,
-            params={"as_of": as_of.isoformat(), "limit": PAGE},
+            params={"as_of": as_of.isoformat()},
+            limit=PAGE,
         )
-        return page.items
+        return [assessment for page in pages for assessment in page.items]

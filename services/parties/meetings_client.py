@@ -12,7 +12,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from services.common.errors import NotFound, Unprocessable
-from services.common.http_client import ServiceClient
+from services.common.http_client import ListPage, ServiceClient
 
 DECIDING_KINDS = frozenset({"meeting_of_states_parties", "review_conference"})
 # The meetings a progress report runs between (the intersessional ones included).
@@ -54,9 +54,8 @@ class _Event(BaseModel):
     location: str | None = None
 
 
-class _EventsPage(BaseModel):
+class _EventsPage(ListPage):
     items: list[_Event]
-    total: int = Field(ge=0)
 
 
 class MeetingsClient(ServiceClient):
@@ -74,22 +73,13 @@ class MeetingsClient(ServiceClient):
     def meetings(self, *, start: date, end: date) -> list[Meeting]:
         """The meetings of the calendar that overlap `start`–`end`, by date (ServiceUnavailable
         when the reminders service cannot be reached)."""
-        found: list[Meeting] = []
-        for kind in MEETING_KINDS:
-            offset = 0
-            while True:
-                params = {
-                    "kind": kind,
-                    "from": start.isoformat(),
-                    "to": end.isoformat(),
-                    "limit": PAGE,
-                    "offset": offset,
-                }
-                page = self.get_model("/events", _EventsPage, params=params)
-                found.extend(
-                    Meeting(e.id, e.title, e.kind, e.start, e.end, e.location) for e in page.items
-                )
-                offset += PAGE
-                if offset >= page.total or not page.items:
-                    break
+        window = {"from": start.isoformat(), "to": end.isoformat()}
+        found = [
+            Meeting(e.id, e.title, e.kind, e.start, e.end, e.location)
+            for kind in MEETING_KINDS
+            for page in self.get_pages(
+                "/events", _EventsPage, params={**window, "kind": kind}, limit=PAGE
+            )
+            for e in page.items
+        ]
         return sorted(found, key=lambda meeting: (meeting.start, meeting.id))

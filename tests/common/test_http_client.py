@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from services.common.errors import NotFound, ServiceUnavailable, UpstreamError
-from services.common.http_client import ServiceClient
+from services.common.http_client import ListPage, ServiceClient
 from services.common.observability import request_id_var
 
 
@@ -86,3 +86,27 @@ def test_redirects_are_not_followed() -> None:
     )
     with pytest.raises(UpstreamError):
         client.get_json("/x")
+
+
+class Numbers(ListPage):
+    items: list[int]
+
+
+def test_get_pages_reads_a_list_page_after_page_until_its_total() -> None:
+    asked: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        asked.append(params)
+        offset = int(params["offset"])
+        return httpx.Response(
+            200, json={"items": list(range(offset, min(offset + 2, 5))), "total": 5}
+        )
+
+    pages = client_with(handler).get_pages("/n", Numbers, params={"kind": "x"}, limit=2)
+    assert [n for page in pages for n in page.items] == [0, 1, 2, 3, 4]
+    assert [(p["offset"], p["limit"], p["kind"]) for p in asked] == [
+        ("0", "2", "x"),
+        ("2", "2", "x"),
+        ("4", "2", "x"),
+    ]
