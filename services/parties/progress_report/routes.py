@@ -81,19 +81,20 @@ def _remote(request: Request, day: date) -> Remote:
 
 
 async def _report(request: Request, ctx: Context, day: date, remote: Remote) -> Report:
-    if day == ctx.today:
-        records: Records = await request.app.state.current.get()
-        return await run_in_threadpool(_build, request, ctx, day, remote, records)
-    return await run_in_threadpool(_replayed, request, ctx, day, remote)
+    current = await request.app.state.current.get() if day == ctx.today else None
+    return await run_in_threadpool(_read, request, ctx, day, remote, current)
 
 
-def _replayed(request: Request, ctx: Context, day: date, remote: Remote) -> Report:
+def _read(
+    request: Request, ctx: Context, day: date, remote: Remote, current: Records | None
+) -> Report:
+    """The report from one session: the records (now, or replayed to `day`) and the changes."""
     with Session(request.app.state.engine) as session:
-        records = Replayed(session, snapshot_on(session, ctx, day), ctx.rules)
-        return _build(request, ctx, day, remote, records)
+        records = current or Replayed(session, snapshot_on(session, ctx, day), ctx.rules)
+        return _build(session, ctx, day, remote, records)
 
 
-def _build(request: Request, ctx: Context, day: date, remote: Remote, records: Records) -> Report:
+def _build(session: Session, ctx: Context, day: date, remote: Remote, records: Records) -> Report:
     snapshot = records.snapshot
     summary = Summary.model_validate(
         summarize(snapshot, ctx.rules, records.status_counts(), records.deadlines)
@@ -101,16 +102,15 @@ def _build(request: Request, ctx: Context, day: date, remote: Remote, records: R
     previous = content.previous_meeting(remote.meetings, day)
     upcoming = content.next_meeting(remote.meetings, day)
     since = previous.end + timedelta(days=1) if previous else ctx.rules.records_begin
-    with Session(request.app.state.engine) as session:
-        changes, total = changes_since(
-            session,
-            audit_log,
-            since=since,
-            until=day,
-            include_seed=False,
-            limit=content.CHANGES_LISTED,
-            offset=0,
-        )
+    changes, total = changes_since(
+        session,
+        audit_log,
+        since=since,
+        until=day,
+        include_seed=False,
+        limit=content.CHANGES_LISTED,
+        offset=0,
+    )
     deadlines = deadline_rows(snapshot, records.deadlines, kind=None, status=None)
     until = upcoming.start if upcoming else day + timedelta(days=366)
     return Report(
