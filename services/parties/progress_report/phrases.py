@@ -14,7 +14,6 @@ import pycountry
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-LANGUAGES = ("en", "fr", "es")
 # Babel's locale for each language; UN style writes "21 June 2010", not "June 21, 2010".
 LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES"}
 
