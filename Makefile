@@ -9,7 +9,7 @@ SERVICES := actions parties reminders
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup run test lint format bench soak backup restore clean
+.PHONY: help setup run test lint messages format bench soak backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,10 @@ lint: $(VENV)/.synced ## ruff, mypy and the import contracts
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy services dashboard tools tests bench
 	$(BIN)/lint-imports
+
+messages: $(VENV)/.synced ## Extract the dashboard's words into its catalogue and update the French and Spanish ones (docs/dashboard.md)
+	$(BIN)/pybabel extract -F dashboard/babel.cfg --no-location --sort-output --project "Cartagena Monitor" --copyright-holder "Cartagena Monitor" -o dashboard/locale/dashboard.pot .
+	$(BIN)/pybabel update -D dashboard -i dashboard/locale/dashboard.pot -d dashboard/locale --no-fuzzy-matching --ignore-obsolete
 
 format: $(VENV)/.synced ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -10,7 +10,8 @@ import streamlit as st
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard import ui
+from dashboard import i18n, ui
+from dashboard.i18n import _
 
 # Not "pages/": Streamlit would serve a folder by that name as its older multipage layout on a
 # first visit to a page's URL, bypassing this entry script (and its sidebar).
@@ -18,44 +19,60 @@ PAGES = Path(__file__).with_name("screens")
 
 # A Material icon (its font ships with Streamlit), not an emoji a browser may not have.
 st.set_page_config(page_title="Cartagena Monitor", page_icon=":material/shield:", layout="wide")
-# A headline figure wraps instead of being cut ("approximately US$ 2.0 billion", not "approx…").
+# A headline figure and its label wrap instead of being cut ("approximately US$ 2.0 billion",
+# not "approx…"; French and Spanish labels run longer than English ones).
+METRIC_PARTS = ("stMetricValue", "stMetricLabel")
 st.markdown(
-    "<style>[data-testid='stMetricValue'], [data-testid='stMetricValue'] * "
-    "{white-space: normal !important; overflow: visible !important; "
+    "<style>"
+    + ", ".join(f"[data-testid='{part}'], [data-testid='{part}'] *" for part in METRIC_PARTS)
+    + " {white-space: normal !important; overflow: visible !important; "
     "text-overflow: clip !important;}</style>",
     unsafe_allow_html=True,
 )
 
+# Every word of this run, on every page, in the reader's language.
+i18n.use(ui.language())
+
 with st.sidebar:
-    st.markdown("**Cartagena Action Plan 2010–2014**")
+    languages = list(i18n.LANGUAGES)
+    st.selectbox(
+        "Language · Langue · Idioma",
+        languages,
+        index=languages.index(i18n.language()),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key=ui.LANGUAGE_WIDGET,
+        on_change=ui.remember_language,
+    )
+    st.markdown("**" + _("Cartagena Action Plan 2010–2014") + "**")
     st.date_input(
-        "View as of",
+        _("View as of"),
         value=ui.as_of(),
         min_value=ui.FIRST_DAY,
         max_value=ui.today(),
         key=ui.AS_OF_WIDGET,
         on_change=ui.remember_as_of,
-        help="Every page shows the records as they stood at the end of this day.",
+        format=ui.DATE_FORMAT,
+        help=_("Every page shows the records as they stood at the end of this day."),
     )
-    ui.keep_as_of_in_url()
-    if st.button("Refresh data", help="Fetch everything again from the services"):
+    ui.keep_in_url()
+    if st.button(_("Refresh data"), help=_("Fetch everything again from the services")):
         st.cache_data.clear()
         st.rerun()
 
 navigation = st.navigation(
     {
-        "The four aims": [
-            st.Page(PAGES / "overview.py", title="Overview", default=True),
-            st.Page(PAGES / "universalization.py", title="Universalization"),
-            st.Page(PAGES / "stockpiles.py", title="Stockpile destruction"),
-            st.Page(PAGES / "clearance.py", title="Clearance"),
-            st.Page(PAGES / "victim_assistance.py", title="Victim assistance"),
+        _("The four aims"): [
+            st.Page(PAGES / "overview.py", title=_("Overview"), default=True),
+            st.Page(PAGES / "universalization.py", title=_("Universalization")),
+            st.Page(PAGES / "stockpiles.py", title=_("Stockpile destruction")),
+            st.Page(PAGES / "clearance.py", title=_("Clearance")),
+            st.Page(PAGES / "victim_assistance.py", title=_("Victim assistance")),
         ],
-        "Implementation": [
-            st.Page(PAGES / "actions.py", title="Actions"),
-            st.Page(PAGES / "party.py", title="Party profile"),
-            st.Page(PAGES / "calendar.py", title="Calendar"),
-            st.Page(PAGES / "changes.py", title="Changes"),
+        _("Implementation"): [
+            st.Page(PAGES / "actions.py", title=_("Actions")),
+            st.Page(PAGES / "party.py", title=_("Party profile")),
+            st.Page(PAGES / "calendar.py", title=_("Calendar")),
+            st.Page(PAGES / "changes.py", title=_("Changes")),
         ],
     }
 )

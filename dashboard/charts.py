@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 
 from dashboard.compute.deadlines import TimelineBar
 from dashboard.compute.formatting import STATUS_LABELS, STATUSES
+from dashboard.i18n import _
+from dashboard.i18n import day as long_day
 
 PARTY_COLOUR = "#2a7ab0"
 NON_PARTY_COLOUR = "#e08a3c"
@@ -22,7 +24,8 @@ TOPOJSON_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False}
 def world_map(rows: list[dict[str, Any]]) -> go.Figure:
     """States Parties and states not party on a world map (ISO-3, 50m shapes)."""
     figure = go.Figure()
-    for status, colour in (("State Party", PARTY_COLOUR), ("not party", NON_PARTY_COLOUR)):
+    # The rows' status is the membership label in the reader's language (map_rows).
+    for status, colour in ((_("State Party"), PARTY_COLOUR), (_("not party"), NON_PARTY_COLOUR)):
         chosen = [r for r in rows if r["status"] == status]
         states = sum(1 for r in chosen if not r.get("part_of"))  # shapes ≠ States
         figure.add_trace(
@@ -64,12 +67,18 @@ def adherence_bars(rows: list[dict[str, Any]]) -> go.Figure:
             y=[r["region"] for r in rows],
             orientation="h",
             marker_color=PARTY_COLOUR,
-            text=[f"{r['States Parties']} of {r['States']}" for r in rows],
-            hovertemplate="%{y}: %{x}% joined (%{text})<extra></extra>",
+            text=[
+                _("{parties} of {states}").format(parties=r["States Parties"], states=r["States"])
+                for r in rows
+            ],
+            hovertemplate=_("{region}: {share}% joined ({count})").format(
+                region="%{y}", share="%{x}", count="%{text}"
+            )
+            + "<extra></extra>",
         )
     )
     figure.update_layout(
-        xaxis_title="States that have joined (% of the region's States)",
+        xaxis_title=_("States that have joined (% of the region's States)"),
         xaxis_range=[0, 100],
         height=360,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -93,8 +102,8 @@ def clearance_gantt(
             x=[_ms(b.start, b.original) for b in bars],
             orientation="h",
             marker_color=ORIGINAL_COLOUR,
-            name="entry into force → original deadline (10 years)",
-            customdata=[[b.start.isoformat(), b.original.isoformat()] for b in bars],
+            name=_("entry into force → original deadline (10 years)"),
+            customdata=[[long_day(b.start), long_day(b.original)] for b in bars],
             hovertemplate="%{y}: %{customdata[0]} → %{customdata[1]}<extra></extra>",
         )
     )
@@ -108,9 +117,12 @@ def clearance_gantt(
             marker_color=EXTENSION_COLOUR,
             # Hatched: an extended deadline that rests on an unverified input (docs/data.md).
             marker_pattern_shape=["/" if not b.verified else "" for b in extended],
-            name="extension granted → extended deadline (hatched: unverified)",
-            customdata=[[b.extended.isoformat() if b.extended else ""] for b in extended],
-            hovertemplate="%{y}: extended to %{customdata[0]}<extra></extra>",
+            name=_("extension granted → extended deadline (hatched: unverified)"),
+            customdata=[[long_day(b.extended) if b.extended else ""] for b in extended],
+            hovertemplate=_("{state}: extended to {day}").format(
+                state="%{y}", day="%{customdata[0]}"
+            )
+            + "<extra></extra>",
         )
     )
     _day_line(figure, shown, today)
@@ -120,7 +132,7 @@ def clearance_gantt(
         height=max(320, 22 * len(bars)),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.1},
-        xaxis_title="year",
+        xaxis_title=_("year"),
     )
     return figure
 
@@ -132,7 +144,9 @@ def _day_line(figure: go.Figure, shown: date, today: date) -> None:
         x=shown.isoformat(),
         y=1.02,
         yref="paper",
-        text=f"today ({shown:%d %B %Y})" if shown >= today else f"as of {shown:%d %B %Y}",
+        text=(_("today ({day})") if shown >= today else _("as of {day}")).format(
+            day=long_day(shown)
+        ),
         showarrow=False,
         font={"color": DAY_COLOUR},
     )
@@ -170,7 +184,7 @@ def stockpile_deadlines(
             "range": [f"{min(years) - 1}-01-01", f"{max(years) + 2}-12-31"],
             "dtick": "M12",
             "tickformat": "%Y",
-            "title": "Article 4 deadline",
+            "title": _("Article 4 deadline"),
         },
         yaxis={"autorange": "reversed"},
         height=max(240, 48 * len(dated)),
@@ -180,7 +194,7 @@ def stockpile_deadlines(
 
 
 def _long_day(iso: str) -> str:
-    return f"{date.fromisoformat(iso):%-d %B %Y}"
+    return long_day(date.fromisoformat(iso))
 
 
 def _ms(start: date, end: date) -> float:
@@ -194,13 +208,16 @@ def status_heatmap(rows: list[dict[str, Any]]) -> go.Figure:
     figure = go.Figure(
         go.Heatmap(
             z=[[row[c] for c in columns] for row in rows],
-            x=columns,
+            x=[_(c) for c in columns],
             y=[f"#{row['action']} ({row['section']})" for row in rows],
             colorscale="Blues",
             zmin=0,
             zmax=100,
-            colorbar={"title": "% of parties bound"},
-            hovertemplate="action %{y}<br>%{x}: %{z}% of the parties it binds<extra></extra>",
+            colorbar={"title": _("% of parties bound")},
+            hovertemplate=_("action {action}<br>{status}: {share}% of the parties it binds").format(
+                action="%{y}", status="%{x}", share="%{z}"
+            )
+            + "<extra></extra>",
         )
     )
     figure.update_layout(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,8 @@ class DashboardSettings(BaseSettings):
     port: int = 8501
     timeout_seconds: float = 5.0
     cache_ttl_seconds: int = 30
+    # The language a page opens in when its address names none (English, French or Spanish).
+    language: Literal["en", "fr", "es"] = "en"
     clock_today: date | None = Field(
         default=None, validation_alias=AliasChoices("CLOCK_TODAY", "clock_today")
     )

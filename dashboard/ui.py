@@ -1,5 +1,5 @@
-"""Streamlit glue shared by the pages: cached fetching, notices, tables with CSV and Excel
-downloads."""
+"""Streamlit glue shared by the pages: the as-of day and the language (kept in the address),
+cached fetching, notices, tables with CSV and Excel downloads."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.client import MonitorClient, Result
 from dashboard.compute.formatting import link_columns, notice, uniform_columns
 from dashboard.downloads import XLSX, to_csv, to_xlsx
+from dashboard.i18n import LANGUAGES, _
 from dashboard.settings import DashboardSettings
 
 T = TypeVar("T")
@@ -22,6 +23,10 @@ AS_OF_KEY = "as_of"
 AS_OF_WIDGET = "as_of_widget"
 # The first day of the Cartagena Action Plan: the earliest the dashboard looks at.
 FIRST_DAY = date(2010, 1, 1)
+LANGUAGE_KEY = "lang"
+LANGUAGE_WIDGET = "lang_widget"
+# How the date pickers write a day (day first, as the UN's three languages do).
+DATE_FORMAT = "DD/MM/YYYY"
 
 
 @st.cache_resource
@@ -44,8 +49,8 @@ class _Failed(Exception):
         self.result = result
 
 
-# The spinner shows only while a call actually goes to a service (not for a cached answer).
-@st.cache_data(ttl=settings().cache_ttl_seconds, show_spinner="Reading the records…")
+# No spinner of the cache's own: its text is fixed when the module loads, in one language.
+@st.cache_data(ttl=settings().cache_ttl_seconds, show_spinner=False)
 def _fresh(
     name: str,
     args: tuple[Any, ...],
@@ -62,10 +67,13 @@ def _fresh(
 
 def fetch(call: Callable[P, Result[T]], *args: P.args, **kwargs: P.kwargs) -> Result[T]:
     """Call a client method, fresh within the cache TTL, or get its last data with the error."""
-    try:
-        return _fresh(call.__qualname__, args, tuple(sorted(kwargs.items())), call)
-    except _Failed as failed:
-        return failed.result
+    # Streamlit draws a spinner only once its block has run for half a second: a cached answer
+    # shows none, a call to a service that takes time does.
+    with st.spinner(_("Reading the records…")):
+        try:
+            return _fresh(call.__qualname__, args, tuple(sorted(kwargs.items())), call)
+        except _Failed as failed:
+            return failed.result
 
 
 def today() -> date:
@@ -97,6 +105,29 @@ def remember_as_of() -> None:
     st.session_state[AS_OF_KEY] = st.session_state[AS_OF_WIDGET]
 
 
+def language() -> str:
+    """The sidebar's language: the one chosen, else the link's (`?lang=fr`), else the
+    dashboard's default."""
+    chosen = st.session_state.get(LANGUAGE_KEY)
+    if chosen not in LANGUAGES:
+        linked = str(st.query_params.get(LANGUAGE_KEY, ""))
+        chosen = linked if linked in LANGUAGES else settings().language
+        st.session_state[LANGUAGE_KEY] = chosen
+    return str(chosen)
+
+
+def remember_language() -> None:
+    """Keep the language chosen in the sidebar for every page."""
+    st.session_state[LANGUAGE_KEY] = st.session_state[LANGUAGE_WIDGET]
+
+
+def keep_in_url() -> None:
+    """Name the language and the as-of day in the page's address, so a link opens the same
+    view."""
+    st.query_params[LANGUAGE_KEY] = language()
+    keep_as_of_in_url()
+
+
 def keep_as_of_in_url() -> None:
     """Name the as-of day in the page's address, so a link shows the same view; today's view
     needs none."""
@@ -117,30 +148,31 @@ def data_or_notice(result: Result[T]) -> T | None:
 
 def how_to_read(text: str) -> None:
     """A short explanation for someone who never saw the page."""
-    with st.expander("How to read this page"):
+    with st.expander(_("How to read this page")):
         st.markdown(text)
 
 
 def table(rows: list[dict[str, Any]], name: str, *, caption: str | None = None) -> None:
-    """Show a table and offer it as CSV and as an Excel workbook."""
+    """Show a table, its columns named in the reader's language, and offer it as CSV and as an
+    Excel workbook (under the same names)."""
     if caption:
         st.caption(caption)
     if not rows:
-        st.info("Nothing to show.")
+        st.info(_("Nothing to show."))
         return
-    rows = uniform_columns(rows)
+    rows = uniform_columns([{_(column): value for column, value in row.items()} for row in rows])
     links = {name: st.column_config.LinkColumn(name) for name in link_columns(rows)}
     st.dataframe(rows, hide_index=True, column_config=links)
     as_csv, as_xlsx = st.columns(2)
     as_csv.download_button(
-        f"Download “{name}” as CSV",
+        _("Download as CSV"),
         data=to_csv(rows),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv-{name}",
     )
     as_xlsx.download_button(
-        f"Download “{name}” as Excel",
+        _("Download as Excel"),
         data=to_xlsx(rows, name),
         file_name=f"{name}.xlsx",
         mime=XLSX,

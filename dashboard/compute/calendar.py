@@ -7,39 +7,45 @@ from typing import Any
 
 from dashboard.api_models import Event, Rule
 from dashboard.compute.formatting import day
+from dashboard.i18n import N_, _, state_name
 
 KIND_LABELS = {
-    "standing_committees": "Standing Committees (intersessional meetings)",
-    "meeting_of_states_parties": "Meeting of the States Parties",
-    "review_conference": "Review Conference",
-    "special_meeting": "Special meeting",
-    "anniversary": "Anniversary",
-    "deadline": "Deadline",
+    "standing_committees": N_("Standing Committees (intersessional meetings)"),
+    "meeting_of_states_parties": N_("Meeting of the States Parties"),
+    "review_conference": N_("Review Conference"),
+    "special_meeting": N_("Special meeting"),
+    "anniversary": N_("Anniversary"),
+    "deadline": N_("Deadline"),
 }
 STATUS_LABELS = {
-    "scheduled": "coming",
-    "met": "met",
-    "held": "held",
-    "past": "date passed (see the party's record)",
+    "scheduled": N_("coming"),
+    "met": N_("met"),
+    "held": N_("held"),
+    "past": N_("date passed (see the party's record)"),
 }
 
 
 def kind_label(kind: str) -> str:
     """A kind of event as a reader names it."""
-    return KIND_LABELS.get(kind, kind.replace("_", " "))
+    return _(KIND_LABELS.get(kind, kind.replace("_", " ")))
+
+
+def event_status(status: str | None) -> str:
+    """An event's status in words, in the reader's language."""
+    return _(STATUS_LABELS.get(status or "", status or N_("not recorded")))
 
 
 def event_rows(events: list[Event]) -> list[dict[str, Any]]:
     """Meetings and deadlines for the calendar, in date order."""
     return [
         {
-            "from": day(e.start),
-            "to": day(e.end or e.start),
-            "what": e.title,
-            "kind": kind_label(e.kind),
-            "status": STATUS_LABELS.get(e.status or "", e.status or "not recorded"),
-            "where": e.location or "",
-            "source": e.source or "",
+            N_("from"): day(e.start),
+            N_("to"): day(e.end or e.start),
+            N_("what"): e.title,
+            N_("kind"): kind_label(e.kind),
+            N_("status"): event_status(e.status),
+            N_("where"): e.location or "",
+            N_("source"): e.source or "",
         }
         for e in sorted(events, key=lambda e: (e.start, e.title))
     ]
@@ -54,15 +60,20 @@ def split_meetings(events: list[Event]) -> tuple[list[Event], list[Event]]:
 def deadline_rows(events: list[Event], names: dict[str, str]) -> list[dict[str, Any]]:
     """The States' deadlines grouped by State, then by date; a State the list of states lacks
     (the parties service did not answer) is named by its code."""
+
+    def named(event: Event) -> str:
+        code = event.iso3 or ""
+        return state_name(code, names.get(code, code))
+
     return [
         {
-            "state": names.get(e.iso3 or "", e.iso3 or ""),
-            "due": day(e.start),
-            "deadline": e.title,
-            "status": STATUS_LABELS.get(e.status or "", e.status or "not recorded"),
-            "source": e.source or "",
+            N_("state"): named(e),
+            N_("due"): day(e.start),
+            N_("deadline"): e.title,
+            N_("status"): event_status(e.status),
+            N_("source"): e.source or "",
         }
-        for e in sorted(events, key=lambda e: (names.get(e.iso3 or "", e.iso3 or ""), e.start))
+        for e in sorted(events, key=lambda e: (named(e), e.start))
     ]
 
 
@@ -76,10 +87,10 @@ def reminder_rows(events: list[Event], rules: list[Rule], from_day: date) -> lis
             if sent >= from_day:
                 rows.append(
                     {
-                        "reminder on": day(sent),
-                        "days before": days,
-                        "for": event.title,
-                        "date": day(event.start),
+                        N_("reminder on"): day(sent),
+                        N_("days before"): days,
+                        N_("for"): event.title,
+                        N_("date"): day(event.start),
                     }
                 )
     return sorted(rows, key=lambda row: (row["reminder on"], row["for"]))

@@ -7,23 +7,36 @@ from datetime import date
 from typing import Any
 
 from dashboard.api_models import Deadline, PartyDeadline, Summary
-from dashboard.compute.formatting import DEADLINE_LABELS, day
+from dashboard.compute.formatting import day, deadline_label
+from dashboard.i18n import N_, _, state_name
+from dashboard.i18n import number as localized
 
 CLEARANCE = "article5_clearance"
+# The obligations a deadline belongs to (the parties service's deadline kinds).
+DEADLINE_KINDS = {
+    "article4_stockpile_destruction": N_("Stockpile destruction (Article 4)"),
+    CLEARANCE: N_("Clearance of mined areas (Article 5)"),
+    "article7_initial_report": N_("Initial transparency report (Article 7)"),
+    "article7_annual_report": N_("Annual transparency report (Article 7)"),
+    "action14_mined_area_perimeters": N_("Perimeters of mined areas identified (action #14)"),
+    "action34_national_plans": N_("National plans for victim assistance (action #34)"),
+}
 
 
 def stockpile_rows(summary: Summary) -> list[dict[str, Any]]:
     """States still destroying stockpiles: deadline, status, mines destroyed."""
     return [
         {
-            "state": s.name,
-            "iso3": s.iso3,
-            "Article 4 deadline": day(s.deadline),
-            "status": DEADLINE_LABELS.get(s.status or "", s.status),
-            "overdue": s.status == "overdue",
-            "verified": verification(s.verified, s.unverified_because),
-            "mines destroyed (reported)": (
-                f"{s.mines_destroyed:,}" if s.mines_destroyed is not None else "not reported"
+            N_("state"): state_name(s.iso3, s.name),
+            N_("iso3"): s.iso3,
+            N_("Article 4 deadline"): day(s.deadline),
+            N_("status"): deadline_label(s.status),
+            N_("overdue"): s.status == "overdue",
+            N_("verified"): verification(s.verified, s.unverified_because),
+            N_("mines destroyed (reported)"): (
+                localized(s.mines_destroyed, "#,##0")
+                if s.mines_destroyed is not None
+                else _("not reported")
             ),
         }
         for s in summary.stockpile_destruction.still_destroying.states
@@ -48,7 +61,7 @@ def clearance_timeline(deadlines: list[PartyDeadline]) -> list[TimelineBar]:
     """Bars for the states still clearing, as in the seed's chart, by deadline."""
     bars = [
         TimelineBar(
-            state=d.name,
+            state=state_name(d.iso3, d.name),
             iso3=d.iso3,
             start=d.entry_into_force,
             # A deadline that was extended keeps its first date as `original_due`.
@@ -68,13 +81,13 @@ def timeline_rows(bars: list[TimelineBar]) -> list[dict[str, Any]]:
     """The timeline's bars as a table."""
     return [
         {
-            "state": b.state,
-            "iso3": b.iso3,
-            "entry into force": b.start,
-            "original deadline": b.original,
-            "extended deadline": b.extended or "",
-            "status": b.status,
-            "verified": verification(b.verified, b.unverified_because),
+            N_("state"): b.state,
+            N_("iso3"): b.iso3,
+            N_("entry into force"): day(b.start),
+            N_("original deadline"): day(b.original),
+            N_("extended deadline"): day(b.extended) or "",
+            N_("status"): deadline_label(b.status),
+            N_("verified"): verification(b.verified, b.unverified_because),
         }
         for b in bars
     ]
@@ -84,24 +97,24 @@ def verification(verified: bool | None, because: str | None) -> str:
     """The "verified" cell: a deadline resting on an unverified input says so, with why."""
     if verified is None:
         return ""
-    return "yes" if verified else f"unverified: {because}"
+    return _("yes") if verified else _("unverified: {because}").format(because=because)
 
 
 def met_on(deadline: Deadline) -> str | None:
     """When a met deadline was met; a met one whose date no record gives says so."""
     if deadline.status != "met":
         return None
-    return day(deadline.met_on) or "date not recorded"
+    return day(deadline.met_on) or _("date not recorded")
 
 
 def completed_clearance_rows(deadlines: list[PartyDeadline]) -> list[dict[str, Any]]:
     """States that declared clearance complete."""
     return [
         {
-            "state": d.name,
-            "iso3": d.iso3,
-            "deadline": day(d.due),
-            "completed on": met_on(d),
+            N_("state"): state_name(d.iso3, d.name),
+            N_("iso3"): d.iso3,
+            N_("deadline"): day(d.due),
+            N_("completed on"): met_on(d),
         }
         for d in deadlines
         if d.kind == CLEARANCE and d.status == "met"
@@ -112,13 +125,13 @@ def deadline_rows(deadlines: list[Deadline]) -> list[dict[str, Any]]:
     """A party's deadlines for a table."""
     return [
         {
-            "obligation": d.kind.replace("_", " "),
-            "due": day(d.due),
-            "status": DEADLINE_LABELS.get(d.status, d.status),
-            "year covered": d.covers_year,
-            "met on": met_on(d),
-            "source": d.source,
-            "verified": verification(d.verified, d.unverified_because),
+            N_("obligation"): _(DEADLINE_KINDS.get(d.kind, d.kind.replace("_", " "))),
+            N_("due"): day(d.due),
+            N_("status"): deadline_label(d.status),
+            N_("year covered"): d.covers_year,
+            N_("met on"): met_on(d),
+            N_("source"): d.source,
+            N_("verified"): verification(d.verified, d.unverified_because),
         }
         for d in deadlines
     ]

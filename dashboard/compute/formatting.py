@@ -6,14 +6,20 @@ from datetime import date, datetime
 from typing import Any, get_args
 
 from dashboard.api_models import CommitmentStatus, Counted, Membership, Seeded
+from dashboard.i18n import N_, _
+from dashboard.i18n import number as localized
 
 # What a commitment no party wrote is shown as: no record, never "not started".
 NOT_RECORDED = "not_recorded"
 # In the order the heatmap's columns and the "who lags" table follow.
 STATUSES: tuple[str, ...] = (*get_args(CommitmentStatus), NOT_RECORDED)
+# English, as the tables' column names and the catalogue's messages: translate where shown.
 STATUS_LABELS: dict[str, str] = {
-    **{status: status.replace("_", " ") for status in get_args(CommitmentStatus)},
-    NOT_RECORDED: "no record",
+    "not_started": N_("not started"),
+    "in_progress": N_("in progress"),
+    "completed": N_("completed"),
+    "not_applicable": N_("not applicable"),
+    NOT_RECORDED: N_("no record"),
 }
 
 
@@ -23,40 +29,83 @@ def shown(status: CommitmentStatus | None) -> str:
 
 
 DEADLINE_LABELS = {
-    "met": "met",
-    "pending": "pending",
-    "due_soon": "due soon",
-    "overdue": "overdue",
-    "unknown": "unknown (before the records begin)",
+    "met": N_("met"),
+    "pending": N_("pending"),
+    "due_soon": N_("due soon"),
+    "overdue": N_("overdue"),
+    "unknown": N_("unknown (before the records begin)"),
 }
+# The qualifiers and units the recorded figures carry (services/parties/data/figures.csv); one
+# not listed is shown as recorded.
+TERMS = (N_("more than"), N_("over"), N_("approximately"), N_("mines"))
+
+
+# Which States Parties an action binds (the actions service's `applies_to`).
+APPLIES_TO = {
+    "all_states_parties": N_("all States Parties"),
+    "missed_article4_deadline": N_("States Parties that missed their Article 4 deadline"),
+    "article4_in_progress": N_("States Parties still destroying stockpiles"),
+    "article5_extension_granted": N_("States Parties granted an Article 5 extension"),
+    "reported_mined_areas": N_("States Parties that reported mined areas"),
+    "needs_article5_extension": N_("States Parties that need an Article 5 extension"),
+    "significant_survivors": N_("States Parties with significant numbers of survivors"),
+    "with_stockpile_clearance_or_va_obligations": N_(
+        "States Parties with stockpile, clearance or victim-assistance obligations"
+    ),
+    "in_a_position_to_assist": N_("States Parties in a position to assist"),
+    "initial_article7_report_missing": N_("States Parties without an initial Article 7 report"),
+    "retained_mines_article3": N_("States Parties retaining mines under Article 3"),
+    "no_national_implementation_measures": N_(
+        "States Parties without national implementation measures"
+    ),
+}
+
+
+def applies_to(group: str) -> str:
+    """Whom an action binds, in words in the reader's language."""
+    return _(APPLIES_TO.get(group, group.replace("_", " ")))
+
+
+def status_label(status: CommitmentStatus | None) -> str:
+    """A commitment's status in words, in the reader's language ("no record" when none)."""
+    return _(STATUS_LABELS[shown(status)])
+
+
+def deadline_label(status: str | None) -> str:
+    """A deadline's status in words, in the reader's language."""
+    return _(DEADLINE_LABELS.get(status or "", status or N_("not recorded")))
 
 
 def notice(service: str, fetched_at: datetime | None) -> str:
     """The line shown where a service's data is missing or stale."""
     if fetched_at is None:
-        return f"{service} unavailable — no data yet"
-    return f"{service} unavailable — last data from {fetched_at:%Y-%m-%d %H:%M:%S} UTC"
+        return _("The {service} service is unavailable — no data yet.").format(service=service)
+    return _("The {service} service is unavailable — last data from {moment} UTC.").format(
+        service=service, moment=f"{fetched_at:%Y-%m-%d %H:%M:%S}"
+    )
 
 
 def number(value: float | None, unit: str = "") -> str:
-    """Format a figure with thousands separators and its unit (US$ in front)."""
+    """A figure with the language's thousands separators and its unit (US$ in front)."""
     if value is None:
         return "—"
     if unit == "US$":
         if value >= 1_000_000_000:
-            return f"US$ {value / 1_000_000_000:.1f} billion"
+            amount = localized(value / 1_000_000_000, "#,##0.0")
+            return _("US$ {amount} billion").format(amount=amount)
         if value >= 1_000_000:
-            return f"US$ {value / 1_000_000:,.0f} million"
-        return f"US$ {value:,.0f}"
-    text = f"{value:,.0f}"
-    return f"{text} {unit}".strip()
+            return _("US$ {amount} million").format(amount=localized(value / 1_000_000, "#,##0"))
+        return _("US$ {amount}").format(amount=localized(value, "#,##0"))
+    text = localized(value, "#,##0")
+    return f"{text} {_(unit) if unit else ''}".strip()
 
 
 def qualified(figure: Seeded | None, unit: str) -> str:
     """A seeded figure with its qualifier, e.g. "approximately US$ 2.0 billion"."""
     if figure is None:
         return number(None)
-    return f"{figure.qualifier or ''} {number(figure.value, unit)}".strip()
+    qualifier = _(figure.qualifier) if figure.qualifier else ""
+    return f"{qualifier} {number(figure.value, unit)}".strip()
 
 
 def provenance(figure: Seeded | Counted | None) -> str:
@@ -65,13 +114,14 @@ def provenance(figure: Seeded | Counted | None) -> str:
         return ""
     if isinstance(figure, Seeded):
         period = f" ({figure.period})" if figure.period else ""
-        return f"Source: {figure.source}{period}"
-    return f"Counted from the records: {figure.derivation}"
+        return _("Source: {source}").format(source=figure.source + period)
+    # The rule in the records' own words (English), quoted as such in every language.
+    return _("Counted from the records: {rule}").format(rule=f"“{figure.derivation}”")
 
 
 def membership_label(membership: Membership) -> str:
-    """ "State Party" or "not party"."""
-    return "State Party" if membership.status == "party" else "not party"
+    """ "State Party" or "not party", in the reader's language."""
+    return _("State Party") if membership.status == "party" else _("not party")
 
 
 def day(value: date | None) -> str | None:

@@ -19,7 +19,16 @@ from dashboard.api_models import (
     VictimAssistance,
 )
 from dashboard.compute.formatting import number, provenance, qualified
+from dashboard.compute.universalization import region_name
+from dashboard.i18n import N_, _, ngettext, percent, state_name
 
+# The brochure's statements the summary checks against the records (services/parties/summary),
+# for the reader in each language; one not listed is shown as the summary words it.
+BROCHURE_STATEMENTS = (
+    N_("Every State in the Americas, except Cuba and the United States, has joined"),
+    N_("Every State in Sub-Saharan Africa, except Somalia, has joined"),
+    N_("Every Member State of the European Union, except Finland and Poland, has joined"),
+)
 # The brochure named these regions as those where adherence remained low.
 LOW_ADHERENCE_REGIONS = ("Asia", "Western Asia", "Commonwealth of Independent States (2010)")
 
@@ -47,7 +56,7 @@ def overview_cards(summary: Summary, names: Mapping[str, str] | None = None) -> 
         _clearance(summary.clearance),
         _victim_assistance(summary.victim_assistance),
         _cooperation(summary.cooperation),
-        _transparency(summary.transparency),
+        _transparency(summary.transparency, names or {}),
         _compliance(summary.compliance),
     ]
 
@@ -59,7 +68,7 @@ def _share(part: float | None, whole: float | None) -> float | None:
 
 
 def _named(codes: Iterable[str], names: Mapping[str, str]) -> str:
-    return ", ".join(names.get(code, code) for code in codes)
+    return ", ".join(state_name(code, names.get(code, code)) for code in codes)
 
 
 def _sources(*figures: Seeded | Counted | None) -> list[str]:
@@ -68,52 +77,81 @@ def _sources(*figures: Seeded | Counted | None) -> list[str]:
 
 def _universalization(section: Universalization, names: Mapping[str, str]) -> Card:
     parties, states = section.parties.value, section.states.value
-    holding = [s.text + "." for s in section.statements if s.holds]
+    holding = [_(s.text) + "." for s in section.statements if s.holds]
     broken = [
-        f"{s.text} — no longer holds: not party now: {_named(s.exceptions, names) or 'none'}."
+        _("{statement} — no longer holds: not party now: {states}.").format(
+            statement=_(s.text), states=_named(s.exceptions, names) or _("none")
+        )
         for s in section.statements
         if not s.holds
     ]
     low = [
-        f"{r.region} ({r.parties} of {r.states})"
+        _("{region} ({parties} of {states})").format(
+            region=region_name(r.region), parties=r.parties, states=r.states
+        )
         for r in section.regions
         if r.region in LOW_ADHERENCE_REGIONS and (r.share or 0) < 0.5
     ]
     challenges = [
-        f"{section.non_parties.value} States have not yet ratified or acceded to the Convention."
+        ngettext(
+            "{count} State has not yet ratified or acceded to the Convention.",
+            "{count} States have not yet ratified or acceded to the Convention.",
+            section.non_parties.value,
+        ).format(count=section.non_parties.value)
     ]
     if low:
-        challenges.append("Adherence remains low in " + ", ".join(low) + ".")
+        challenges.append(_("Adherence remains low in {regions}.").format(regions=", ".join(low)))
     return Card(
-        aim="Universalization",
-        label=f"States Parties, of {states} States",
+        aim=_("Universalization"),
+        label=_("States Parties, of {states} States").format(states=states),
         value=str(parties),
         share=_share(parties, states),
-        share_label=f"{parties / states:.0%} of the {states} States have joined" if states else "",
+        share_label=_("{share} of the {states} States have joined").format(
+            share=percent(parties / states), states=states
+        )
+        if states
+        else "",
         sources=_sources(section.parties, section.parties.seed_figure),
-        progress=[f"{parties} States have ratified or acceded to the Convention.", *holding],
+        progress=[
+            _("{count} States have ratified or acceded to the Convention.").format(count=parties),
+            *holding,
+        ],
         challenges=challenges + broken,
     )
 
 
 def _stockpiles(section: StockpileDestruction) -> Card:
     gone, still = section.no_longer_holding.value, section.still_destroying.value
-    overdue = [s.name for s in section.still_destroying.states if s.status == "overdue"]
+    overdue = [
+        state_name(s.iso3, s.name) for s in section.still_destroying.states if s.status == "overdue"
+    ]
     destroyed = section.destroyed_total
     progress = (
-        [f"Together the States Parties have destroyed {qualified(destroyed, 'mines')}."]
+        [
+            _("Together the States Parties have destroyed {mines}.").format(
+                mines=qualified(destroyed, "mines")
+            )
+        ]
         if destroyed
         else []
     )
-    challenges = [f"{still} States Parties are still destroying their stockpiles."]
+    challenges = [
+        ngettext(
+            "{count} State Party is still destroying its stockpiles.",
+            "{count} States Parties are still destroying their stockpiles.",
+            still,
+        ).format(count=still)
+    ]
     if overdue:
-        challenges.append(f"Deadline passed: {', '.join(overdue)}.")
+        challenges.append(_("Deadline passed: {states}.").format(states=", ".join(overdue)))
     return Card(
-        aim="Stockpile destruction",
-        label=f"States Parties holding no stockpiles, of {gone + still}",
+        aim=_("Stockpile destruction"),
+        label=_("States Parties holding no stockpiles, of {count}").format(count=gone + still),
         value=str(gone),
         share=_share(gone, gone + still),
-        share_label=f"{gone} of {gone + still} States Parties hold no stockpiled mines",
+        share_label=_("{gone} of {count} States Parties hold no stockpiled mines").format(
+            gone=gone, count=gone + still
+        ),
         sources=_sources(section.no_longer_holding, destroyed),
         progress=progress,
         challenges=challenges,
@@ -123,21 +161,30 @@ def _stockpiles(section: StockpileDestruction) -> Card:
 def _clearance(section: Clearance) -> Card:
     reported, completed = section.reported_mined_areas.value, section.completed.value
     challenges = [
-        f"{section.in_progress.value} States Parties are still clearing mined areas; "
-        f"{section.extensions_granted.value} extensions of Article 5 deadlines have been granted."
+        _(
+            "{clearing} States Parties are still clearing mined areas; {extensions} extensions "
+            "of Article 5 deadlines have been granted."
+        ).format(clearing=section.in_progress.value, extensions=section.extensions_granted.value)
     ]
     if section.overdue:
-        challenges.append(f"Deadline passed: {', '.join(i.name for i in section.overdue)}.")
+        overdue = ", ".join(state_name(i.iso3, i.name) for i in section.overdue)
+        challenges.append(_("Deadline passed: {states}.").format(states=overdue))
     return Card(
-        aim="Clearance of mined areas",
-        label=f"completed clearance, of {reported} that reported mined areas",
+        aim=_("Clearance of mined areas"),
+        label=_("completed clearance, of {reported} that reported mined areas").format(
+            reported=reported
+        ),
         value=str(completed),
         share=_share(completed, reported),
-        share_label=f"{completed} of the {reported} States Parties have cleared all mined areas",
+        share_label=_(
+            "{completed} of the {reported} States Parties have cleared all mined areas"
+        ).format(completed=completed, reported=reported),
         sources=_sources(section.completed),
         progress=[
-            f"{completed} of {reported} States Parties that reported mined areas have "
-            "completed clearance."
+            _(
+                "{completed} of {reported} States Parties that reported mined areas have "
+                "completed clearance."
+            ).format(completed=completed, reported=reported)
         ],
         challenges=challenges,
     )
@@ -146,21 +193,27 @@ def _clearance(section: Clearance) -> Card:
 def _victim_assistance(section: VictimAssistance) -> Card:
     funding = section.funding_since_2004
     progress = (
-        [f"Specialised organisations generated {qualified(funding, 'US$')} since 2004."]
+        [
+            _("Specialised organisations generated {amount} since 2004.").format(
+                amount=qualified(funding, "US$")
+            )
+        ]
         if funding
         else []
     )
     return Card(
-        aim="Victim assistance",
-        label="States Parties with significant numbers of survivors",
+        aim=_("Victim assistance"),
+        label=_("States Parties with significant numbers of survivors"),
         value=str(section.significant_survivors.value),
         share=None,
         share_label="",
         sources=_sources(section.significant_survivors, funding),
         progress=progress,
         challenges=[
-            "Translating a better understanding of victim assistance into tangible "
-            "improvements in the daily lives of mine victims."
+            _(
+                "Translating a better understanding of victim assistance into tangible "
+                "improvements in the daily lives of mine victims."
+            )
         ],
     )
 
@@ -168,31 +221,34 @@ def _victim_assistance(section: VictimAssistance) -> Card:
 def _cooperation(section: Cooperation) -> Card:
     producers = section.former_producers_bound
     return Card(
-        aim="Cooperation and assistance",
-        label="Funding generated since 2004",
+        aim=_("Cooperation and assistance"),
+        label=_("Funding generated since 2004"),
         value=qualified(section.funding_since_2004, "US$"),
         share=_share(producers.value, producers.of) if producers else None,
-        share_label=(
-            f"{number(producers.value)} of {number(producers.of)} former "
-            "producers of anti-personnel mines are bound by the ban"
-        )
+        share_label=_(
+            "{bound} of {producers} former producers of anti-personnel mines are bound by the ban"
+        ).format(bound=number(producers.value), producers=number(producers.of))
         if producers
         else "",
         sources=_sources(section.funding_since_2004, producers),
     )
 
 
-def _transparency(section: Transparency) -> Card:
+def _transparency(section: Transparency, names: Mapping[str, str]) -> Card:
     missing, overdue = section.initial_reports_missing, section.annual_reports_overdue
-    names = ", ".join(missing.states) or "none"
+    named = _named(missing.states, names) or _("none")
     return Card(
-        aim="Transparency (Article 7)",
-        label="States Parties without an initial report",
+        aim=_("Transparency (Article 7)"),
+        label=_("States Parties without an initial report"),
         value=str(missing.value),
         share=None,
         share_label="",
         sources=_sources(missing, missing.seed_figure, overdue),
-        progress=[f"Every State Party but {names} has submitted its initial report."],
+        progress=[
+            _("Every State Party but {states} has submitted its initial report.").format(
+                states=named
+            )
+        ],
         challenges=[_annual_reports(overdue)],
     )
 
@@ -200,16 +256,20 @@ def _transparency(section: Transparency) -> Card:
 def _annual_reports(overdue: ReportsOverdue) -> str:
     """What the records say of the latest annual reports: overdue ones, or that none is kept."""
     year = overdue.covers_year
+    if overdue.not_recorded and overdue.value:
+        return _(
+            "No record: annual reports covering {year} are not recorded yet for {missing} "
+            "States Parties, so none is counted as overdue ({overdue} overdue among those "
+            "recorded)."
+        ).format(year=year, missing=overdue.not_recorded, overdue=overdue.value)
     if overdue.not_recorded:
-        return (
-            f"No record: annual reports covering {year} are not recorded yet for "
-            f"{overdue.not_recorded} States Parties, so none is counted as overdue"
-            + (f" ({overdue.value} overdue among those recorded)." if overdue.value else ".")
-        )
-    return (
-        f"{overdue.value} States Parties have no report covering {year} recorded by its "
-        "30 April deadline."
-    )
+        return _(
+            "No record: annual reports covering {year} are not recorded yet for {missing} "
+            "States Parties, so none is counted as overdue."
+        ).format(year=year, missing=overdue.not_recorded)
+    return _(
+        "{count} States Parties have no report covering {year} recorded by its 30 April deadline."
+    ).format(count=overdue.value, year=year)
 
 
 def _compliance(section: Compliance) -> Card:
@@ -218,16 +278,21 @@ def _compliance(section: Compliance) -> Card:
     covered = _value(adopted) + _value(sufficient)
     total = covered + _value(missing)
     return Card(
-        aim="Compliance (Article 9)",
-        label=f"States Parties with legislation or sufficient law, of {number(total)}",
+        aim=_("Compliance (Article 9)"),
+        label=_("States Parties with legislation or sufficient law, of {count}").format(
+            count=number(total)
+        ),
         value=number(covered),
         share=_share(covered, total),
-        share_label=f"{_count(adopted)} adopted legislation, "
-        f"{_count(sufficient)} consider existing law sufficient",
+        share_label=_(
+            "{adopted} adopted legislation, {sufficient} consider existing law sufficient"
+        ).format(adopted=_count(adopted), sufficient=_count(sufficient)),
         sources=_sources(adopted, missing),
         challenges=[
-            f"{_count(missing)} States Parties have not yet indicated "
-            "legislation sufficient to prevent and suppress prohibited acts."
+            _(
+                "{count} States Parties have not yet indicated legislation sufficient to prevent "
+                "and suppress prohibited acts."
+            ).format(count=_count(missing))
         ],
     )
 

@@ -2,35 +2,40 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import i18n, ui
 from dashboard.compute.overview import Card, overview_cards
+from dashboard.i18n import _
 
-REPORT_LANGUAGES = {"en": "English", "fr": "Français", "es": "Español"}
-
-st.title("Where the Convention stands")
-st.caption(f"As of {ui.as_of():%d %B %Y}")
+st.title(_("Where the Convention stands"))
+st.caption(_("As of {day}").format(day=i18n.day(ui.as_of())))
 ui.how_to_read(
-    "Each card is one aim of the Convention or of the Cartagena Action Plan: a headline figure, a "
-    "bar for the share achieved where one exists, the progress made and the challenges that "
-    "remain (as the 2010 brochure put them, where they still hold). Under each card: where each "
-    "figure comes from — a source, or how it was counted from the records."
+    _(
+        "Each card is one aim of the Convention or of the Cartagena Action Plan: a headline "
+        "figure, a bar for the share achieved where one exists, the progress made and the "
+        "challenges that remain (as the 2010 brochure put them, where they still hold). Under "
+        "each card: where each figure comes from — a source, or how it was counted from the "
+        "records."
+    )
 )
 
 
 def show(card: Card) -> None:
     with st.container(border=True):
-        st.subheader(card.aim)
+        # A heading a size below the page's: "Universalisation" fits a quarter of the width.
+        st.markdown(f"#### {card.aim}")
         st.metric(card.label, card.value)
         if card.share is not None:
             st.progress(card.share, text=card.share_label)
         if card.progress:
-            st.markdown("**Progress made**\n" + "".join(f"\n- {line}" for line in card.progress))
+            st.markdown(_bulleted(_("Progress made"), card.progress))
         if card.challenges:
-            st.markdown(
-                "**Challenges that remain**\n" + "".join(f"\n- {line}" for line in card.challenges)
-            )
+            st.markdown(_bulleted(_("Challenges that remain"), card.challenges))
         for source in card.sources:
             st.caption(source)
+
+
+def _bulleted(heading: str, lines: list[str]) -> str:
+    return f"**{heading}**\n" + "".join(f"\n- {line}" for line in lines)
 
 
 summary = ui.data_or_notice(ui.fetch(ui.client().summary, ui.as_of()))
@@ -43,27 +48,32 @@ if summary is not None:
                 show(card)
 
 
-st.subheader("The progress report for the next meeting")
+st.subheader(_("The progress report for the next meeting"))
 st.caption(
-    "The document the committee brings to a meeting, as of the day chosen in the sidebar: the "
-    "figures with how each is known, what changed since the previous meeting, each action's "
-    "latest assessment, the deadlines due before the next meeting, pending extension requests."
+    _(
+        "The document the committee brings to a meeting, as of the day chosen in the sidebar: "
+        "the figures with how each is known, what changed since the previous meeting, each "
+        "action's latest assessment, the deadlines due before the next meeting, pending "
+        "extension requests."
+    )
 )
+languages = list(i18n.LANGUAGES)
 language = st.radio(
-    "Language of the report",
-    list(REPORT_LANGUAGES),
-    format_func=REPORT_LANGUAGES.__getitem__,
+    _("Language of the report"),
+    languages,
+    index=languages.index(i18n.language()),
+    format_func=i18n.LANGUAGES.__getitem__,
     horizontal=True,
     key="report_language",
 )
-if st.button("Prepare the report (PDF)", key="prepare_report"):
-    with st.spinner("Drawing the report…"):
+if st.button(_("Prepare the report (PDF)"), key="prepare_report"):
+    with st.spinner(_("Drawing the report…")):
         drawn = ui.client().progress_report(ui.as_of(), language)
     if drawn.data is None:
-        st.warning(f"The report could not be drawn: {drawn.error}")
+        st.warning(_("The report could not be drawn: {error}").format(error=drawn.error))
     else:
         st.download_button(
-            "Download the progress report",
+            _("Download the progress report"),
             data=drawn.data,
             file_name=f"progress-report-{ui.as_of().isoformat()}-{language}.pdf",
             mime="application/pdf",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import i18n
 from services.common.settings import PROJECT_ROOT
 from tests.dashboard.conftest import dashboard_env
 from tests.served import Services
@@ -102,9 +103,10 @@ def open_page(browser: object, url: str):
 def test_every_page_renders_without_an_exception(
     browser: object, dashboard: str, name: str
 ) -> None:
-    page = open_page(browser, f"{dashboard}/{PAGES[name]}")
+    # In French: the screenshots of docs/dashboard.md show the pages in one of their languages.
+    page = open_page(browser, f"{dashboard}/{PAGES[name]}?lang=fr")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{PAGES[name] or 'overview'}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{PAGES[name] or 'overview'}-fr.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "Traceback" not in page.content()
     page.close()
@@ -141,9 +143,9 @@ def test_a_shared_link_keeps_its_day_across_the_pages(browser: object, dashboard
     page = context.new_page()
     page.goto(f"{dashboard}/clearance?as_of=2010-03-01", wait_until="domcontentloaded")
     # The timeline's line names the day of the link, not "today".
-    page.wait_for_selector("text=as of 01 March 2010", timeout=60_000)
+    page.wait_for_selector("text=as of 1 March 2010", timeout=60_000)
     page.locator('[data-testid="stSidebarNav"] a', has_text="Overview").click()
-    page.wait_for_selector("text=As of 01 March 2010", timeout=60_000)
+    page.wait_for_selector("text=As of 1 March 2010", timeout=60_000)
     assert "as_of=2010-03-01" in page.url
     context.close()
 
@@ -175,3 +177,30 @@ def test_a_first_visit_to_a_page_url_keeps_the_navigation_and_as_of(
     # The sidebar is drawn in pieces after the script state flips: wait for the control itself.
     page.wait_for_selector('[data-testid="stSidebar"] >> text=View as of', timeout=60_000)
     context.close()
+
+
+def test_the_language_is_chosen_in_the_sidebar_and_kept_in_the_link(
+    browser: object, dashboard: str
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{dashboard}/clearance?lang=fr&as_of=2010-03-01", wait_until="domcontentloaded")
+    overview, universalization = (_in("fr", "Overview"), _in("fr", "Universalization"))
+    page.wait_for_selector(f'[data-testid="stSidebarNav"] >> text="{overview}"', timeout=60_000)
+    links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    assert [link.strip() for link in links][:2] == [overview, universalization]
+    # The timeline's line is worded and dated in French.
+    page.wait_for_selector(f"text={_in('fr', 'as of {day}').format(day='1er mars 2010')}")
+    # Choosing Spanish rewords the page and names the language in the address.
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Español").click()
+    page.wait_for_selector(f'[data-testid="stSidebarNav"] >> text="{_in("es", "Overview")}"')
+    page.locator('[data-testid="stSidebarNav"] a').first.click()
+    page.wait_for_selector(f"text={_in('es', 'As of {day}').format(day='1 de marzo de 2010')}")
+    assert "lang=es" in page.url and "as_of=2010-03-01" in page.url
+    context.close()
+
+
+def _in(language: str, message: str) -> str:
+    """A message of the dashboard's catalogue in `language`."""
+    return i18n.translations(language).gettext(message)

@@ -163,7 +163,7 @@ def test_stockpile_rows_flag_overdue_deadlines(answers: dict) -> None:
     assert {colours[rows[iso3]["state"]] for iso3 in ("BLR", "GRC", "TUR")} == {charts.DAY_COLOUR}
     assert "1 June 2010" in marks.text
     assert figure.layout.xaxis.range == ("2007-01-01", "2012-12-31")
-    assert [a.text for a in figure.layout.annotations] == ["today (01 May 2010)"]
+    assert [a.text for a in figure.layout.annotations] == ["today (1 May 2010)"]
 
 
 def test_clearance_timeline_has_38_bars_with_extensions(answers: dict) -> None:
@@ -193,9 +193,9 @@ def test_clearance_timeline_has_38_bars_with_extensions(answers: dict) -> None:
     assert "KHM" not in hatched
     assert len(figure.data) == 2
     assert len(figure.data[1].y) == sum(1 for b in bars if b.extended)
-    assert [a.text for a in figure.layout.annotations] == ["today (01 May 2010)"]
+    assert [a.text for a in figure.layout.annotations] == ["today (1 May 2010)"]
     earlier = charts.clearance_gantt(bars, date(2010, 5, 1), as_of=date(2010, 3, 1))
-    assert [a.text for a in earlier.layout.annotations] == ["as of 01 March 2010"]
+    assert [a.text for a in earlier.layout.annotations] == ["as of 1 March 2010"]
 
 
 def test_heatmap_shares_and_sections(answers: dict) -> None:
@@ -290,9 +290,11 @@ def test_formatting_and_provenance() -> None:
         == "Source: seed (early 2010)"
     )
     assert provenance(Counted(value=1, derivation="counted")).startswith("Counted from the records")
-    assert notice("parties", None) == "parties unavailable — no data yet"
+    assert notice("parties", None) == "The parties service is unavailable — no data yet."
     at = datetime(2010, 5, 1, 12, 30, tzinfo=UTC)
-    assert notice("parties", at) == "parties unavailable — last data from 2010-05-01 12:30:00 UTC"
+    assert notice("parties", at) == (
+        "The parties service is unavailable — last data from 2010-05-01 12:30:00 UTC."
+    )
 
 
 def test_as_of_is_sent_only_for_a_past_day() -> None:
@@ -372,9 +374,9 @@ def test_change_rows() -> None:
             "when (UTC)": "2010-07-02 09:15:00",
             "what": "commitment",
             "which": "NIC:1",
-            "change": "update",
+            "change": "updated",
             "before → after": "narrative: — → Plan adopted.; status: in_progress → completed",
-            "by": "state",
+            "by": "State Party",
         }
     ]
 
