@@ -118,6 +118,9 @@ def test_the_overview_shows_156_states_parties(browser: object, dashboard: str) 
     metric = page.locator('[data-testid="stMetric"]', has_text="States Parties, of 195 States")
     metric.first.wait_for(timeout=60_000)
     assert "156" in metric.first.inner_text()
+    # The README's picture of the dashboard, in English.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"))
     page.close()
 
 
