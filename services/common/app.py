@@ -13,7 +13,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy import Table
 
 from services.common.admission import AdmissionMiddleware, QueueDelay
-from services.common.auth import optional_principal
+from services.common.auth import key_router, optional_principal
 from services.common.clock import Clock
 from services.common.db import POOL_CAPACITY, SESSION_END_THREADS, create_engine, ping
 from services.common.errors import install_problem_handlers
@@ -177,6 +177,7 @@ def create_service_app(
     checks = {"database": _ping_database, "keys": _ping_keys, **(readiness or {})}
     app.include_router(health_router(checks, dependencies))
     app.include_router(problems_router())
+    app.include_router(key_router())
     for router in routers:
         app.include_router(router)
     return app

@@ -8,12 +8,14 @@ from enum import StrEnum
 from typing import Annotated, Protocol
 
 import anyio
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 
 from services.common.audit import Actor
 from services.common.errors import Forbidden, Unauthorized
 from services.common.ratelimit import RateLimiter
+from services.common.routes import AUTHENTICATED
 
 
 class Role(StrEnum):
@@ -119,3 +121,26 @@ OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 CurrentPrincipal = Annotated[Principal, Depends(require_principal)]
 AdminPrincipal = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 CommitteePrincipal = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.COMMITTEE))]
+
+
+class KeyHolder(BaseModel):
+    """Whom the key a request carries speaks for."""
+
+    key_id: str = Field(description="The key's public id, as the audit log names its writes")
+    role: Role = Field(description="admin, committee or state")
+    state: str | None = Field(
+        description="The State Party whose data a state key writes (ISO-3); null for the others"
+    )
+
+
+def key_router() -> APIRouter:
+    """`GET /whoami`: a client (the dashboard's sign-in) checks a key before it writes with it."""
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/whoami", response_model=KeyHolder, responses=AUTHENTICATED)
+    async def read_key_holder(principal: CurrentPrincipal, response: Response) -> KeyHolder:
+        """The role of the API key sent, and the State a state key writes for."""
+        response.headers["Cache-Control"] = "no-store"
+        return KeyHolder(key_id=principal.key_id, role=principal.role, state=principal.state)
+
+    return router

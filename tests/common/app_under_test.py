@@ -192,7 +192,7 @@ def _check(request: Request, how: str) -> None:
             other.exec(select(func.count()).select_from(Note)).one()
 
 
-@router.get("/whoami")
+@router.get("/principal")
 def whoami(principal: OptionalPrincipal) -> dict[str, str | None]:
     if principal is None:
         return {"role": None, "state": None}

@@ -22,7 +22,7 @@ def note_count(notes: NotesApi) -> int:
 
 def test_reads_need_no_key(notes: NotesApi) -> None:
     assert notes.client.get("/notes").status_code == 200
-    assert notes.client.get("/whoami").json() == {"role": None, "state": None}
+    assert notes.client.get("/principal").json() == {"role": None, "state": None}
 
 
 def test_write_without_key_is_401_with_challenge(notes: NotesApi) -> None:
@@ -45,7 +45,7 @@ def test_malformed_or_unknown_key_is_401(notes: NotesApi, header: str) -> None:
 
 
 def test_bad_key_on_a_read_is_401_not_anonymous(notes: NotesApi) -> None:
-    assert notes.client.get("/whoami", headers=bearer("cm_nope")).status_code == 401
+    assert notes.client.get("/principal", headers=bearer("cm_nope")).status_code == 401
 
 
 def test_state_key_writes_its_own_state(notes: NotesApi) -> None:
@@ -53,7 +53,7 @@ def test_state_key_writes_its_own_state(notes: NotesApi) -> None:
         "/notes", json={"state": "NIC", "text": "ours"}, headers=notes.nicaragua
     )
     assert response.status_code == 201
-    assert notes.client.get("/whoami", headers=notes.nicaragua).json() == {
+    assert notes.client.get("/principal", headers=notes.nicaragua).json() == {
         "role": "state",
         "state": "NIC",
     }
@@ -187,3 +187,16 @@ def test_cli_refuses_a_state_key_without_a_state(tmp_path) -> None:
     assert result.returncode == 2
     assert "--state" in result.stderr
     assert run_cli("--database-url", url, "list").stdout.strip() == ""
+
+
+def test_whoami_names_the_key_s_role_and_state(notes: NotesApi) -> None:
+    """Every service's `GET /whoami`: what the dashboard's sign-in asks before it writes."""
+    answer = notes.client.get("/whoami", headers=notes.nicaragua)
+    assert answer.status_code == 200
+    assert answer.json()["role"] == "state" and answer.json()["state"] == "NIC"
+    assert answer.json()["key_id"]
+    assert answer.headers["cache-control"] == "no-store"
+    anonymous = notes.client.get("/whoami")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"].startswith("application/problem+json")
+    assert notes.client.get("/whoami", headers=bearer("cm_nope")).status_code == 401

@@ -31,8 +31,8 @@ def test_a_key_is_refused_with_retry_after_once_its_limit_is_used(
     limited: TestClient, notes_db: str
 ) -> None:
     key = bearer(create_key(notes_db, Role.STATE, "NIC"))
-    statuses = [limited.get("/whoami", headers=key).status_code for _ in range(5)]
-    refused = limited.get("/whoami", headers=key)
+    statuses = [limited.get("/principal", headers=key).status_code for _ in range(5)]
+    refused = limited.get("/principal", headers=key)
 
     assert statuses == [200] * 5
     assert refused.status_code == 429
@@ -47,17 +47,17 @@ def test_one_key_using_its_limit_leaves_other_keys_and_anonymous_reads_alone(
     busy = bearer(create_key(notes_db, Role.STATE, "NIC"))
     other = bearer(create_key(notes_db, Role.STATE, "UKR"))
     for _ in range(6):
-        limited.get("/whoami", headers=busy)
+        limited.get("/principal", headers=busy)
 
-    assert limited.get("/whoami", headers=busy).status_code == 429
-    assert limited.get("/whoami", headers=other).json() == {"role": "state", "state": "UKR"}
-    assert limited.get("/whoami").status_code == 200
+    assert limited.get("/principal", headers=busy).status_code == 429
+    assert limited.get("/principal", headers=other).json() == {"role": "state", "state": "UKR"}
+    assert limited.get("/principal").status_code == 200
 
 
 def test_a_refused_write_changes_nothing(limited: TestClient, notes_db: str) -> None:
     key = bearer(create_key(notes_db, Role.STATE, "NIC"))
     for _ in range(5):
-        limited.get("/whoami", headers=key)
+        limited.get("/principal", headers=key)
 
     refused = limited.post("/notes", json={"state": "NIC", "text": "late"}, headers=key)
 
@@ -69,10 +69,12 @@ def test_bad_keys_are_throttled_harder_but_a_valid_key_from_the_same_address_nev
     limited: TestClient, notes_db: str
 ) -> None:
     good = bearer(create_key(notes_db, Role.ADMIN))
-    guesses = [limited.get("/whoami", headers=bearer(f"guess-{n}")).status_code for n in range(3)]
-    valid_meanwhile = limited.get("/whoami", headers=good)
-    one_too_many = limited.get("/whoami", headers=bearer("guess-3"))
-    valid_after = limited.get("/whoami", headers=good)
+    guesses = [
+        limited.get("/principal", headers=bearer(f"guess-{n}")).status_code for n in range(3)
+    ]
+    valid_meanwhile = limited.get("/principal", headers=good)
+    one_too_many = limited.get("/principal", headers=bearer("guess-3"))
+    valid_after = limited.get("/principal", headers=good)
 
     # The limit of 3 failed attempts admits exactly 3; the 4th is refused, with Retry-After.
     assert guesses == [401, 401, 401]
@@ -84,7 +86,7 @@ def test_bad_keys_are_throttled_harder_but_a_valid_key_from_the_same_address_nev
 
 
 def test_429_is_declared_in_the_openapi_document(limited: TestClient) -> None:
-    operation = limited.get("/openapi.json").json()["paths"]["/whoami"]["get"]
+    operation = limited.get("/openapi.json").json()["paths"]["/principal"]["get"]
 
     assert "429" in operation["responses"]
 
