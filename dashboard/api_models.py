@@ -254,6 +254,17 @@ class Commitment(ApiModel):
     target_date: date | None
     narrative: str
     version: int
+    evidence_url: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
+class KeyHolder(ApiModel):
+    """`GET /whoami`: whom a signed-in key speaks for."""
+
+    key_id: str
+    role: Literal["admin", "committee", "state"]
+    state: str | None
 
 
 class ProgressCounts(ApiModel):

@@ -10,7 +10,7 @@ import streamlit as st
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard import i18n, ui
+from dashboard import account, i18n, ui
 from dashboard.i18n import _
 
 # Not "pages/": Streamlit would serve a folder by that name as its older multipage layout on a
@@ -55,6 +55,7 @@ with st.sidebar:
         help=_("Every page shows the records as they stood at the end of this day."),
     )
     ui.keep_in_url()
+    account.sidebar()
     if st.button(_("Refresh data"), help=_("Fetch everything again from the services")):
         st.cache_data.clear()
         st.rerun()
@@ -73,6 +74,7 @@ navigation = st.navigation(
             st.Page(PAGES / "party.py", title=_("Party profile")),
             st.Page(PAGES / "calendar.py", title=_("Calendar")),
             st.Page(PAGES / "changes.py", title=_("Changes")),
+            st.Page(PAGES / "record.py", title=_("Record")),
         ],
     }
 )

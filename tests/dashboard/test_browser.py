@@ -26,6 +26,7 @@ PAGES = {
     "party profile": "party",
     "calendar": "calendar",
     "changes": "changes",
+    "record": "record",
 }
 # Without these, chromium reaches out to Google's hosts at every start.
 CHROMIUM_ARGS = [

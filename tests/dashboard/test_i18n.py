@@ -18,6 +18,8 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
+from dashboard.account import SIGNED_IN, SignedIn
+from dashboard.api_models import KeyHolder
 from dashboard.compute.formatting import number, status_label
 from services.common.settings import PROJECT_ROOT
 from tests.dashboard.test_pages import APP, PAGES, TIMEOUT
@@ -167,8 +169,8 @@ def chart_words(spec: str) -> list[str]:
     return [word for word in found if word]
 
 
-def shown_words(app: AppTest) -> tuple[list[str], list[str]]:
-    """What a rendered page shows: its labels (each a whole), then its running text."""
+def shown_words(app: AppTest) -> tuple[list[str], list[str], list[str]]:
+    """What a rendered page shows: its labels, its tables' cells, its running text."""
     labels = [
         str(getattr(e, "label", ""))
         for kind in ("metric", "expander", "button")
@@ -176,13 +178,23 @@ def shown_words(app: AppTest) -> tuple[list[str], list[str]]:
     ]
     labels += [
         str(w.label)
-        for kind in ("selectbox", "radio", "multiselect", "slider", "date_input")
+        for kind in (
+            "selectbox",
+            "radio",
+            "multiselect",
+            "slider",
+            "date_input",
+            "text_input",
+            "text_area",
+        )
         for w in getattr(app, kind)
     ]
     labels += [str(b.proto.label) for b in app.get("download_button")]
+    labels += [str(getattr(u, "label", "")) for u in app.get("file_uploader")]
     labels += [str(column) for frame in app.dataframe for column in frame.value.columns]
-    # A table's cells of words: a status, a yes or no, a kind of date.
-    labels += [
+    # A table's cells of words: a status, a yes or no, a kind of date (looked for whole only:
+    # a cell may hold the records' own words, an event's title).
+    cells = [
         cell
         for frame in app.dataframe
         for column in frame.value.columns
@@ -199,7 +211,7 @@ def shown_words(app: AppTest) -> tuple[list[str], list[str]]:
         words = chart_words(chart.proto.spec)
         labels += words
         text += words
-    return labels, text
+    return labels, cells, text
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -211,24 +223,51 @@ def test_every_page_shows_no_english_word_of_the_catalogue(
     app.query_params["lang"] = language
     app.run()
     app.switch_page(f"screens/{page}.py").run()
+    assert_no_english_word(app, language)
+    # The language stays in the address, so a link opens the same view in it.
+    assert app.query_params["lang"] in (language, [language])
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_forms_of_a_signed_in_reader_show_no_english_word(
+    dashboard_settings: dict, language: str
+) -> None:
+    """The Record page as an administrator sees it: the commitment form, the upload, the
+    assessment form (the key is not asked for again: nothing is written here)."""
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.query_params["lang"] = language
+    holder = KeyHolder(key_id="k_test", role="admin", state=None)
+    app.session_state[SIGNED_IN] = SignedIn(key="not used: nothing is written", holder=holder)
+    app.run()
+    app.switch_page("screens/record.py").run()
+    assert len(app.get("form")) >= 2  # a commitment, an assessment
+    assert_no_english_word(app, language)
+
+
+def assert_no_english_word(app: AppTest, language: str) -> None:
+    """The rendered page drew whole and shows no English message of the catalogue."""
     assert not app.exception, [e.value for e in app.exception]
     assert not app.warning, "a service did not answer: the page is not all drawn"
     english_wholes, english_phrases = english_words(language)
-    labels, text = shown_words(app)
+    labels, cells, text = shown_words(app)
     assert len(labels) + len(text) > 5
     # Each line of the running text too, without its Markdown ("- ", "**…**").
-    lines = labels + [
-        line.strip().removeprefix("- ").strip("*") for part in text for line in part.splitlines()
-    ]
+    lines = (
+        labels
+        + cells
+        + [
+            line.strip().removeprefix("- ").strip("*")
+            for part in text
+            for line in part.splitlines()
+        ]
+    )
     left_in_english = {
         line for line in lines for pattern in english_wholes if pattern.fullmatch(line)
     }
     left_in_english |= {
         part
-        for part in (QUOTED.sub("", part) for part in text)
+        for part in (QUOTED.sub("", part) for part in text + labels)
         for pattern in english_phrases
         if pattern.search(part)
     }
     assert left_in_english == set()
-    # The language stays in the address, so a link opens the same view in it.
-    assert app.query_params["lang"] in (language, [language])

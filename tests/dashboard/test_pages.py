@@ -26,6 +26,7 @@ PAGES = [
     "party",
     "calendar",
     "changes",
+    "record",
 ]
 TIMEOUT = 120
 
