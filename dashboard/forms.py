@@ -17,7 +17,13 @@ from dashboard.account import SignedIn, show_problem, writer
 from dashboard.api_models import Commitment
 from dashboard.compute.actions import ASSESSMENT_STATUSES
 from dashboard.compute.formatting import STATUS_LABELS
-from dashboard.compute.writes import assessment_body, commitment_body, side_by_side
+from dashboard.compute.writes import (
+    DECLARATIONS,
+    assessment_body,
+    commitment_body,
+    declarations_body,
+    side_by_side,
+)
 from dashboard.i18n import _, ngettext
 from dashboard.writer import new_attempt
 
@@ -145,6 +151,71 @@ def upload_form(who: SignedIn, iso3: str) -> None:
             changed,
         ).format(count=changed)
     )
+
+
+def declarations_form(who: SignedIn, iso3: str) -> None:
+    """The State's own declarations that place it in an action plan's group (in a position to
+    assist; needing an Article 5 extension), saved only over the version loaded."""
+    slot, stale_slot = f"obligations-{iso3}", f"stale-obligations-{iso3}"
+    if slot not in st.session_state:
+        answer = writer().obligations(iso3)
+        if answer.data is None or answer.etag is None:
+            show_problem(answer.problem)
+            return
+        st.session_state[slot] = (answer.data, answer.etag)
+    recorded, etag = st.session_state[slot]
+    with st.form(f"declarations-{iso3}-{etag}"):
+        declared = {
+            name: st.radio(
+                _(label),
+                [True, False, None],
+                index=[True, False, None].index(recorded.get(name)),
+                format_func=_declared,
+                horizontal=True,
+            )
+            for name, label in DECLARATIONS.items()
+        }
+        evidence = st.text_input(
+            _("Evidence of the declarations (web address)"), key=f"evidence-{iso3}-{etag}"
+        )
+        submitted = st.form_submit_button(_("Save the declarations"))
+    mine = declarations_body(recorded, declared, evidence)
+    if submitted:
+        _save_declarations(who, iso3, mine, etag)
+    if stale_slot in st.session_state:
+        current, current_etag = st.session_state[stale_slot]
+        st.warning(
+            _(
+                "Not saved: these declarations were changed since you opened them. Recorded "
+                "now: {recorded}. Your choices are kept above."
+            ).format(recorded="; ".join(_declaration_line(current, name) for name in DECLARATIONS))
+        )
+        if st.button(_("Save my declarations over the recorded ones")):
+            _save_declarations(
+                who, iso3, declarations_body(current, declared, evidence), current_etag
+            )
+
+
+def _save_declarations(who: SignedIn, iso3: str, body: dict[str, Any], etag: str) -> None:
+    answer = writer().update_obligations(iso3, body, etag, who.key)
+    if answer.data is not None:
+        st.session_state.pop(f"obligations-{iso3}", None)
+        st.session_state.pop(f"stale-obligations-{iso3}", None)
+        _written(_("Saved: the declarations of {state}.").format(state=iso3))
+    elif answer.problem is not None and answer.problem.stale:
+        current = writer().obligations(iso3)
+        if current.data is not None and current.etag is not None:
+            st.session_state[f"stale-obligations-{iso3}"] = (current.data, current.etag)
+    else:
+        show_problem(answer.problem)
+
+
+def _declared(value: bool | None) -> str:
+    return _("yes") if value is True else _("no") if value is False else _("not declared")
+
+
+def _declaration_line(recorded: dict[str, Any], name: str) -> str:
+    return f"{_(DECLARATIONS[name])}: {_declared(recorded.get(name))}"
 
 
 def assessment_form(who: SignedIn, numbers: list[int]) -> None:

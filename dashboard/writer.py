@@ -79,6 +79,18 @@ class Writer:
         headers = {"If-Match": etag}
         return self._send("parties", "PUT", path, key, Commitment, json=fields, headers=headers)
 
+    def obligations(self, iso3: str) -> Answer[dict[str, Any]]:
+        """A party's obligations and declarations as they stand now, with their ETag."""
+        return self._send("parties", "GET", f"/parties/{iso3}/obligations", None, dict[str, Any])
+
+    def update_obligations(
+        self, iso3: str, fields: dict[str, Any], etag: str, key: str
+    ) -> Answer[dict[str, Any]]:
+        """Replace what a party reports of its obligations, if still the version `etag` names."""
+        path = f"/parties/{iso3}/obligations"
+        headers = {"If-Match": etag}
+        return self._send("parties", "PUT", path, key, dict[str, Any], json=fields, headers=headers)
+
     def import_commitments(
         self, iso3: str, upload: bytes, kind: Literal["csv", "xlsx"], key: str
     ) -> Answer[list[Commitment]]:

@@ -18,6 +18,37 @@ COMMITMENT_FIELDS = {
 }
 
 
+# What `PUT /parties/{iso3}/obligations` replaces (the parties service's `ObligationsUpdate`):
+# a form that changes the declarations sends the others back as recorded.
+OBLIGATION_FIELDS = (
+    "article3_mines_retained",
+    "article4_completed_on",
+    "article4_mines_destroyed",
+    "article5_completed_on",
+    "article5_area_released_m2",
+    "article9_status",
+    "in_a_position_to_assist",
+    "needs_article5_extension",
+    "evidence_url",
+)
+# The groups of the action plan a party joins by its own declaration.
+DECLARATIONS = {
+    "in_a_position_to_assist": N_("Declares itself in a position to assist"),
+    "needs_article5_extension": N_("Declares it needs an Article 5 extension"),
+}
+
+
+def declarations_body(
+    recorded: dict[str, Any], declared: dict[str, bool | None], evidence_url: str
+) -> dict[str, Any]:
+    """The obligations as recorded, with the party's declarations (and their evidence) as the
+    form holds them."""
+    body = {name: recorded.get(name) for name in OBLIGATION_FIELDS}
+    body.update(declared)
+    body["evidence_url"] = evidence_url.strip() or None
+    return body
+
+
 def commitment_body(
     status: str | None, target_date: date | None, narrative: str, evidence_url: str
 ) -> dict[str, Any]:

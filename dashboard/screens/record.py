@@ -48,6 +48,8 @@ if who.holder.role in ("state", "admin"):
             forms.commitment_form(who, iso3, number)
         st.subheader(_("Upload the commitments file"))
         forms.upload_form(who, iso3)
+        st.subheader(_("Declarations that place the State in a group of the action plan"))
+        forms.declarations_form(who, iso3)
 
 if who.may_assess:
     st.subheader(_("The committee's assessment of an action"))

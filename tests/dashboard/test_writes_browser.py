@@ -116,7 +116,7 @@ def test_a_state_officer_updates_a_commitment_in_the_form(
     choose(page, "Action", "#1 —")
     choose(page, "Status", "in progress")
     page.get_by_label("Narrative").fill("Universalization démarches planned with three States.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_selector("text=Saved: version 1.")
     saved = commitment(api, 1).json()
     assert saved["status"] == "in_progress"
@@ -138,7 +138,7 @@ def test_a_stale_version_is_shown_beside_the_current_one_and_nothing_is_lost(
     assert api.put("/parties/NIC/commitments/2", json=theirs, headers=headers).status_code == 200
     choose(page, "Status", "in progress")
     page.get_by_label("Narrative").fill("My own account of action #2.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_selector("text=Not saved: this commitment was changed since you opened it")
     versions = page.locator('[data-testid="stDataFrame"]').last
     versions.wait_for()
@@ -211,7 +211,7 @@ def test_a_refused_write_says_why_field_by_field(
     context, page = signed_in(browser, dashboard, keys["NIC"])
     choose(page, "Action", "#3 —")
     page.get_by_label("Evidence (web address)").fill("not a web address")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_selector("text=evidence_url:")
     assert page.get_by_label("Evidence (web address)").input_value() == "not a web address"
     context.close()
@@ -226,4 +226,26 @@ def test_a_wrong_key_signs_nobody_in(browser: object, dashboard: str) -> None:
     page.get_by_role("button", name="Sign in to record").click()
     page.wait_for_selector("text=The API key is unknown or revoked.")
     assert page.locator("text=Signed in:").count() == 0
+    context.close()
+
+
+def test_a_state_officer_declares_its_state_in_a_position_to_assist(
+    browser: object, dashboard: str, keys: dict[str, str], api: httpx.Client
+) -> None:
+    before = api.get("/parties/NIC/obligations").json()
+    context, page = signed_in(browser, dashboard, keys["NIC"])
+    group = page.locator('[data-testid="stRadio"]', has_text="Declares itself in a position")
+    group.get_by_text("yes", exact=True).click()
+    page.get_by_role("button", name="Save the declarations").click()
+    page.wait_for_selector("text=Saved: the declarations of NIC.")
+    after = api.get("/parties/NIC/obligations").json()
+    assert after["in_a_position_to_assist"] is True
+    # Everything else the party reported is sent back as recorded.
+    unchanged = {
+        k: v
+        for k, v in after.items()
+        if k not in ("in_a_position_to_assist", "updated_at", "version", "updated_by")
+    }
+    assert unchanged == {k: v for k, v in before.items() if k in unchanged}
+    assert "in_a_position_to_assist" in api.get("/states/NIC").json()["groups"]
     context.close()

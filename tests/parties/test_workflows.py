@@ -338,6 +338,26 @@ def test_obligation_progress_is_versioned_and_sourced(writable: PartiesApi) -> N
     assert writable.client.put(path, json={}, headers=writable.ukraine).status_code == 428
 
 
+def test_a_completion_sent_back_as_recorded_keeps_its_source(writable: PartiesApi) -> None:
+    """A form that changes a declaration sends the rest back as recorded: Nicaragua's
+    clearance completion stays sourced as before, not re-attributed to this update."""
+    path = "/parties/NIC/obligations"
+    before = writable.client.get(path).json()
+    response = writable.client.put(
+        path,
+        json={
+            "article5_completed_on": before["article5_completed_on"],
+            "in_a_position_to_assist": True,
+        },
+        headers={**writable.nicaragua, "If-Match": etag_of(writable.client, path)},
+    )
+    assert response.status_code == 200, response.text
+    after = response.json()
+    assert after["article5_completed_on"] == before["article5_completed_on"] is not None
+    assert after["article5_source"] == before["article5_source"]
+    assert after["in_a_position_to_assist"] is True
+
+
 def test_completing_stockpile_destruction_that_never_was_is_422(writable: PartiesApi) -> None:
     path = "/parties/NIC/obligations"
     response = writable.client.put(

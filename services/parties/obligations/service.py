@@ -75,9 +75,10 @@ def _sources(obligations: Any, values: dict[str, Any], source: str) -> dict[str,
 
 
 def _completions(obligations: Any, update: ObligationsUpdate, source: str) -> dict[str, Any]:
-    """Completion dates a party reports; a completion, once recorded, is not withdrawn here."""
+    """Completion dates a party reports; a completion, once recorded, is not withdrawn here.
+    A date sent back as recorded changes nothing, its source included: it is not a new report."""
     values: dict[str, Any] = {}
-    if update.article4_completed_on is not None:
+    if update.article4_completed_on not in (None, obligations.article4_completed_on):
         if obligations.article4_status == "no_stockpiles":
             raise Unprocessable("The records say this party holds no stockpiles to complete.")
         values.update(
@@ -85,7 +86,7 @@ def _completions(obligations: Any, update: ObligationsUpdate, source: str) -> di
             article4_completed_on=update.article4_completed_on,
             article4_source=source,
         )
-    if update.article5_completed_on is not None:
+    if update.article5_completed_on not in (None, obligations.article5_completed_on):
         if not obligations.article5_applies:
             raise Unprocessable("The records say this party has no Article 5 obligations.")
         values.update(
