@@ -364,6 +364,7 @@ class Assessment(ApiModel):
 class Event(ApiModel):
     """An item of `GET /events`: a meeting, a date or a deadline."""
 
+    id: int | None = None
     title: str
     kind: str
     start: date
@@ -373,6 +374,17 @@ class Event(ApiModel):
     source: str | None = None
     status: str | None = None  # scheduled, met, held, past (on the reminders service's day)
     basis: str | None = None  # recorded (a meeting or date), derived (a party's deadline)
+
+
+class Reminder(ApiModel):
+    """An item of the outbox (`GET /reminders`, a key's): one reminder to one contact point."""
+
+    event_id: int
+    offset_days: int
+    channel: str
+    due_at: datetime
+    status: str
+    delivered_at: datetime | None = None
 
 
 class Rule(ApiModel):

@@ -15,7 +15,7 @@ from typing import Any, Generic, Literal, TypeVar
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from dashboard.api_models import Assessment, Commitment, KeyHolder
+from dashboard.api_models import Assessment, Commitment, KeyHolder, Page, Reminder
 from dashboard.settings import DashboardSettings
 
 T = TypeVar("T")
@@ -90,6 +90,12 @@ class Writer:
         path = f"/parties/{iso3}/obligations"
         headers = {"If-Match": etag}
         return self._send("parties", "PUT", path, key, dict[str, Any], json=fields, headers=headers)
+
+    def reminders(self, iso3: str, key: str) -> Answer[Page[Reminder]]:
+        """The outbox's reminders to a State's contact points, soonest first (the first 500:
+        `total` says how many there are); the key must be allowed to read them."""
+        params = {"iso3": iso3, "limit": 500}
+        return self._send("reminders", "GET", "/reminders", key, Page[Reminder], params=params)
 
     def import_commitments(
         self, iso3: str, upload: bytes, kind: Literal["csv", "xlsx"], key: str

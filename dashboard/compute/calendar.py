@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
-from dashboard.api_models import Event, Rule
-from dashboard.compute.formatting import day
+from dashboard.api_models import Event, Reminder
+from dashboard.compute.formatting import day, moment
 from dashboard.i18n import N_, _, state_name
 
 KIND_LABELS = {
@@ -77,20 +76,27 @@ def deadline_rows(events: list[Event], names: dict[str, str]) -> list[dict[str, 
     ]
 
 
-def reminder_rows(events: list[Event], rules: list[Rule], from_day: date) -> list[dict[str, Any]]:
-    """When reminders go out ahead of each coming date, from the rules' lead times."""
-    lead_times = {rule.kind: rule.before_days for rule in rules}
-    rows = []
-    for event in events:
-        for days in lead_times.get(event.kind, []):
-            sent = event.start - timedelta(days=days)
-            if sent >= from_day:
-                rows.append(
-                    {
-                        N_("reminder on"): day(sent),
-                        N_("days before"): days,
-                        N_("for"): event.title,
-                        N_("date"): day(event.start),
-                    }
-                )
-    return sorted(rows, key=lambda row: (row["reminder on"], row["for"]))
+# What happened to a reminder in the outbox (the reminders service's reminder statuses).
+REMINDER_STATUSES = {
+    "pending": N_("planned, not sent yet"),
+    "delivered": N_("delivered"),
+    "cancelled": N_("cancelled"),
+    "expired": N_("expired (not sent before its date)"),
+    "dead": N_("not delivered (retries given up)"),
+}
+
+
+def outbox_rows(reminders: list[Reminder], events: list[Event]) -> list[dict[str, Any]]:
+    """The reminders the outbox holds for a State's contact points, with the date each is for."""
+    titles = {e.id: e.title for e in events if e.id is not None}
+    return [
+        {
+            N_("due (UTC)"): moment(r.due_at),
+            N_("days before"): r.offset_days,
+            N_("for"): titles.get(r.event_id, _("event {id}").format(id=r.event_id)),
+            N_("channel"): r.channel,
+            N_("status"): _(REMINDER_STATUSES.get(r.status, r.status)),
+            N_("delivered (UTC)"): moment(r.delivered_at) if r.delivered_at else "",
+        }
+        for r in reminders
+    ]

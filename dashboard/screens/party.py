@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import i18n, ui
+from dashboard import account, i18n, ui
 from dashboard.api_models import StateDetail
-from dashboard.compute.calendar import event_rows, reminder_rows
+from dashboard.compute.calendar import event_rows, outbox_rows
 from dashboard.compute.changes import change_rows
 from dashboard.compute.deadlines import deadline_rows
 from dashboard.compute.formatting import applies_to, membership_label
@@ -62,19 +62,32 @@ def show_records(state: StateDetail) -> None:
 
 
 def show_dates(iso3: str) -> None:
-    """The State's coming dates, and when its contact points are reminded of them."""
+    """The State's coming dates, and the reminders of them its contact points are sent."""
     st.subheader(_("Coming dates"))
     events = ui.data_or_notice(ui.fetch(api.events, ui.as_of(), iso3=iso3))
-    rules = ui.fetch(api.rules).data
     if events is not None:
         ui.table(event_rows(events), f"{iso3}-dates")
-        if rules is not None:
-            st.subheader(_("Upcoming reminders to its contact points"))
-            ui.table(
-                reminder_rows(events, rules, ui.as_of()),
-                f"{iso3}-reminders",
-                caption=_("Sent at the lead times the rules set for each kind of date"),
+    st.subheader(_("Reminders to its contact points"))
+    who = account.signed_in()
+    # The outbox names contact points: it is read with a key, never from the shared cache.
+    if who is None or not (who.may_assess or who.holder.state == iso3):
+        st.caption(
+            _(
+                "The outbox is not public: sign in with this State's key, or the committee's, "
+                "to see the reminders planned and sent to its contact points."
             )
+        )
+        return
+    outbox = account.writer().reminders(iso3, who.key)
+    if outbox.data is None:
+        account.show_problem(outbox.problem)
+        return
+    every_event = ui.fetch(api.events, ui.FIRST_DAY, iso3=iso3).data or events or []
+    ui.table(
+        outbox_rows(outbox.data.items, every_event),
+        f"{iso3}-reminders",
+        caption=_("As the reminders service's outbox holds them today, soonest first."),
+    )
 
 
 states = ui.data_or_notice(ui.fetch(api.states, ui.as_of()))

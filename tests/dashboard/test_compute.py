@@ -21,14 +21,14 @@ from dashboard.api_models import (
     Obligations,
     PartyDeadline,
     ProgressCounts,
-    Rule,
+    Reminder,
     Seeded,
     State,
     Summary,
 )
 from dashboard.client import as_of_params
 from dashboard.compute.actions import assessment_rows, heatmap, lagging_rows, section_shares
-from dashboard.compute.calendar import deadline_rows, event_rows, reminder_rows, split_meetings
+from dashboard.compute.calendar import deadline_rows, event_rows, outbox_rows, split_meetings
 from dashboard.compute.changes import change_rows, since_last_meeting
 from dashboard.compute.deadlines import (
     clearance_timeline,
@@ -308,28 +308,37 @@ def test_uniform_columns_turns_mixed_columns_into_text() -> None:
     assert uniform_columns([{"n": 1}, {"n": 2.5}]) == [{"n": 1}, {"n": 2.5}]
 
 
-def test_reminder_rows_follow_the_lead_times() -> None:
+def test_outbox_rows_name_the_date_each_reminder_is_for() -> None:
     events = parse(
         list[Event],
+        [{"id": 7, "start": "2010-06-01", "kind": "deadline", "title": "Ukraine: Article 4"}],
+    )
+    reminders = parse(
+        list[Reminder],
         [
-            {"start": "2010-06-21", "kind": "standing_committees", "title": "Standing Committees"},
-            {"start": "2010-06-01", "kind": "deadline", "title": "Ukraine: Article 4"},
+            {
+                "event_id": 7,
+                "offset_days": 30,
+                "channel": "email",
+                "due_at": "2010-05-02T08:00:00Z",
+                "status": "delivered",
+                "delivered_at": "2010-05-02T08:00:05Z",
+            },
+            {
+                "event_id": 9,
+                "offset_days": 7,
+                "channel": "webhook",
+                "due_at": "2010-05-25T08:00:00Z",
+                "status": "pending",
+            },
         ],
     )
-    rules = parse(
-        list[Rule],
-        [
-            {"kind": "standing_committees", "before_days": [60, 30, 7]},
-            {"kind": "deadline", "before_days": [30, 7]},
-        ],
-    )
-    rows = reminder_rows(events, rules, date(2010, 5, 1))
-    assert [(r["reminder on"], r["days before"]) for r in rows] == [
-        ("2010-05-02", 30),
-        ("2010-05-22", 30),
-        ("2010-05-25", 7),
-        ("2010-06-14", 7),
+    rows = outbox_rows(reminders, events)
+    assert [(r["for"], r["days before"], r["status"]) for r in rows] == [
+        ("Ukraine: Article 4", 30, "delivered"),
+        ("event 9", 7, "planned, not sent yet"),
     ]
+    assert rows[0]["due (UTC)"] == "2010-05-02T08:00:00Z"
 
 
 def test_changes_start_from_the_last_meeting_held() -> None:

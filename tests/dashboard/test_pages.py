@@ -6,12 +6,16 @@ from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.account import SIGNED_IN, SignedIn
+from dashboard.api_models import KeyHolder
 from services.common.settings import PROJECT_ROOT
 from tests.dashboard.conftest import dashboard_env
+from tests.factories import bearer, create_key
 from tests.served import Services, start_services
 from tools.processes import python_module, running
 
@@ -117,12 +121,46 @@ def test_a_link_naming_a_day_opens_that_day_s_view_and_names_a_new_choice(
         assert any(c.value == "As of 1 May 2010" for c in again.caption)
 
 
-def test_party_profile_shows_deadlines_commitments_and_reminders(dashboard_settings: dict) -> None:
+def test_party_profile_shows_deadlines_commitments_and_dates(dashboard_settings: dict) -> None:
     app = render("party")
     assert any("Nicaragua" in s.value for s in app.subheader)
-    assert any(s.value == "Upcoming reminders to its contact points" for s in app.subheader)
     assert len(app.dataframe) >= 4  # obligations, deadlines, commitments, coming dates
     assert not app.warning
+    # Without a key the outbox is not shown: it names contact points.
+    assert any(c.value.startswith("The outbox is not public") for c in app.caption)
+
+
+def party_page_signed_in(services: Services, role: str, state: str | None) -> AppTest:
+    key = create_key(services.env["KEYS_DATABASE_URL"], role, state, label="dashboard test")
+    holder = KeyHolder(key_id="k", role=role, state=state)
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.session_state[SIGNED_IN] = SignedIn(key=key, holder=holder)
+    app.run()
+    app.switch_page("screens/party.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_the_party_page_reads_the_outbox_with_a_key_that_may(
+    dashboard_settings: dict, services: Services
+) -> None:
+    outbox = httpx.get(
+        f"{services.urls['reminders']}/reminders",
+        params={"iso3": "NIC", "limit": 500},
+        headers=bearer(create_key(services.env["KEYS_DATABASE_URL"], "committee")),
+    ).json()
+    app = party_page_signed_in(services, "committee", None)
+    assert not any(c.value.startswith("The outbox is not public") for c in app.caption)
+    assert not app.error
+    if outbox["total"]:
+        shown = app.dataframe[-1].value
+        assert len(shown) == min(outbox["total"], 500)
+        assert list(shown.columns)[:3] == ["due (UTC)", "days before", "for"]
+    else:
+        assert any(i.value == "Nothing to show." for i in app.info)
+    # Another State's key does not read Nicaragua's outbox.
+    other = party_page_signed_in(services, "state", "UKR")
+    assert any(c.value.startswith("The outbox is not public") for c in other.caption)
 
 
 def test_calendar_lists_the_meetings_first_then_the_states_deadlines(
