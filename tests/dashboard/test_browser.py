@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from dashboard import i18n
 from services.common.settings import PROJECT_ROOT
-from tests.dashboard.conftest import dashboard_env
+from tests.dashboard.conftest import dashboard_process, needs_chromium
 from tests.served import Services
-from tools.processes import free_port, python_module, running
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "dashboard"
 PAGES = {
     "overview": "",
@@ -28,46 +24,14 @@ PAGES = {
     "changes": "changes",
     "record": "record",
 }
-# Without these, chromium reaches out to Google's hosts at every start.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="the browser tests need Debian's chromium (/usr/bin/chromium); .ci/run installs it",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def dashboard(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard as a process on loopback, pointed at the services."""
-    port = free_port()
-    env = {
-        **dashboard_env(services.urls),
-        "DASHBOARD_PORT": str(port),
-        "DASHBOARD_HOST": "127.0.0.1",
-    }
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("dashboard") / "dashboard.log"
-    with running(python_module("dashboard"), env=env, health_url=f"{url}/_stcore/health", log=log):
+    """The dashboard as a process on loopback, pointed at the shared services."""
+    with dashboard_process(services.urls, tmp_path_factory.mktemp("dashboard")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: object, url: str):

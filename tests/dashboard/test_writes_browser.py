@@ -13,16 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.dashboard.conftest import dashboard_env
-from tests.dashboard.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.dashboard.conftest import dashboard_process, needs_chromium
 from tests.factories import bearer, create_key
 from tests.served import Services, start_services
-from tools.processes import free_port, python_module, running
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="the browser tests need Debian's chromium (/usr/bin/chromium); .ci/run installs it",
-)
+pytestmark = needs_chromium
 TIMEOUT_MS = 60_000
 
 
@@ -43,26 +38,8 @@ def keys(own_services: Services) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def dashboard(own_services: Services, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **dashboard_env(own_services.urls),
-        "DASHBOARD_PORT": str(port),
-        "DASHBOARD_HOST": "127.0.0.1",
-    }
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("dashboard") / "dashboard.log"
-    with running(python_module("dashboard"), env=env, health_url=f"{url}/_stcore/health", log=log):
+    with dashboard_process(own_services.urls, tmp_path_factory.mktemp("dashboard")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
