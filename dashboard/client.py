@@ -79,14 +79,8 @@ class MonitorClient:
     def __init__(
         self, settings: DashboardSettings, *, transport: httpx.BaseTransport | None = None
     ) -> None:
-        timeout = httpx.Timeout(
-            settings.timeout_seconds, connect=min(2.0, settings.timeout_seconds)
-        )
         self._settings = settings
-        self._clients = {
-            name: httpx.Client(base_url=url, timeout=timeout, transport=transport)
-            for name, url in settings.service_urls().items()
-        }
+        self._clients = service_clients(settings, transport)
         self._last: dict[tuple[str, str, str], Result[Any]] = {}
         self._lock = threading.Lock()
 
@@ -291,6 +285,17 @@ class MonitorClient:
             return TypeAdapter(shape).validate_json(response.content)
         except ValidationError as exc:
             raise ServiceUnavailable(service, _unexpected(exc)) from exc
+
+
+def service_clients(
+    settings: DashboardSettings, transport: httpx.BaseTransport | None = None
+) -> dict[str, httpx.Client]:
+    """One connection pool per service, with the dashboard's timeouts."""
+    timeout = httpx.Timeout(settings.timeout_seconds, connect=min(2.0, settings.timeout_seconds))
+    return {
+        name: httpx.Client(base_url=url, timeout=timeout, transport=transport)
+        for name, url in settings.service_urls().items()
+    }
 
 
 def as_of_params(as_of: date | None, today: date) -> dict[str, str]:

@@ -7,6 +7,7 @@ typed stays in the form whatever the answer: a refused or stale write loses noth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -25,7 +26,7 @@ from dashboard.compute.writes import (
     side_by_side,
 )
 from dashboard.i18n import _, ngettext
-from dashboard.writer import new_attempt
+from dashboard.writer import Answer, new_attempt
 
 # The day range the date pickers offer (the Convention opened for signature in 1997).
 EARLIEST, LATEST = date(1997, 12, 3), date(2099, 12, 31)
@@ -87,15 +88,34 @@ def _loaded(iso3: str, number: int) -> tuple[Commitment, str] | None:
 def _save(
     who: SignedIn, iso3: str, number: int, mine: dict[str, Any], etag: str, stale_key: str
 ) -> None:
-    answer = writer().update_commitment(iso3, number, mine, etag, who.key)
-    if answer.data is not None and answer.etag is not None:
-        st.session_state[f"loaded-{iso3}-{number}"] = (answer.data, answer.etag)
-        st.session_state.pop(stale_key, None)
-        _written(_("Saved: version {version}.").format(version=answer.data.version))
+    _save_over(
+        lambda: writer().update_commitment(iso3, number, mine, etag, who.key),
+        lambda: writer().commitment(iso3, number),
+        f"loaded-{iso3}-{number}",
+        stale_key,
+        lambda saved: _("Saved: version {version}.").format(version=saved.version),
+    )
+
+
+def _save_over(
+    put: Callable[[], Answer[Any]],
+    reread: Callable[[], Answer[Any]],
+    loaded_slot: str,
+    stale_slot: str,
+    saying: Callable[[Any], str],
+) -> None:
+    """Send a conditional update. Saved: the form is loaded afresh and says so. Refused as
+    stale (412): what is recorded now goes to `stale_slot`, for the reader to compare and
+    choose. Refused otherwise: the problem, in the service's words."""
+    answer = put()
+    if answer.data is not None:
+        st.session_state.pop(loaded_slot, None)
+        st.session_state.pop(stale_slot, None)
+        _written(saying(answer.data))
     elif answer.problem is not None and answer.problem.stale:
-        current = writer().commitment(iso3, number)
+        current = reread()
         if current.data is not None and current.etag is not None:
-            st.session_state[stale_key] = (current.data, current.etag)
+            st.session_state[stale_slot] = (current.data, current.etag)
     else:
         show_problem(answer.problem)
 
@@ -197,17 +217,13 @@ def declarations_form(who: SignedIn, iso3: str) -> None:
 
 
 def _save_declarations(who: SignedIn, iso3: str, body: dict[str, Any], etag: str) -> None:
-    answer = writer().update_obligations(iso3, body, etag, who.key)
-    if answer.data is not None:
-        st.session_state.pop(f"obligations-{iso3}", None)
-        st.session_state.pop(f"stale-obligations-{iso3}", None)
-        _written(_("Saved: the declarations of {state}.").format(state=iso3))
-    elif answer.problem is not None and answer.problem.stale:
-        current = writer().obligations(iso3)
-        if current.data is not None and current.etag is not None:
-            st.session_state[f"stale-obligations-{iso3}"] = (current.data, current.etag)
-    else:
-        show_problem(answer.problem)
+    _save_over(
+        lambda: writer().update_obligations(iso3, body, etag, who.key),
+        lambda: writer().obligations(iso3),
+        f"obligations-{iso3}",
+        f"stale-obligations-{iso3}",
+        lambda _saved: _("Saved: the declarations of {state}.").format(state=iso3),
+    )
 
 
 def _declared(value: bool | None) -> str:

@@ -16,10 +16,11 @@ import httpx
 from pydantic import TypeAdapter, ValidationError
 
 from dashboard.api_models import Assessment, Commitment, KeyHolder, Page, Reminder
+from dashboard.client import service_clients
+from dashboard.downloads import XLSX
 from dashboard.settings import DashboardSettings
 
 T = TypeVar("T")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_TYPES = {"csv": "text/csv", "xlsx": XLSX}
 
 
@@ -53,13 +54,7 @@ class Writer:
     def __init__(
         self, settings: DashboardSettings, *, transport: httpx.BaseTransport | None = None
     ) -> None:
-        timeout = httpx.Timeout(
-            settings.timeout_seconds, connect=min(2.0, settings.timeout_seconds)
-        )
-        self._clients = {
-            name: httpx.Client(base_url=url, timeout=timeout, transport=transport)
-            for name, url in settings.service_urls().items()
-        }
+        self._clients = service_clients(settings, transport)
 
     def whoami(self, key: str) -> Answer[KeyHolder]:
         """Whom a key speaks for: its role, and its State for a state key."""
